@@ -1,0 +1,27 @@
+#pragma once
+// The emulator's command-line flags, shared by the `oneai-emulator` program and
+// the `oneai emulator` subcommand.
+
+#include <oneai/emulator/config.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace oneai::emulator {
+
+struct command_line {
+    config cfg;
+    bool show_help = false;
+    bool show_version = false;
+};
+
+/// Parses flags (not the program name). Accepts `--flag value` and
+/// `--flag=value`. Throws std::invalid_argument with a message that names the
+/// flag and what was wrong with it.
+command_line parse_command_line(std::span<const std::string_view> args);
+
+/// The --help text.
+std::string command_line_usage(std::string_view program);
+
+} // namespace oneai::emulator

@@ -1,0 +1,35 @@
+#pragma once
+// Faults the emulator injects on purpose, so that clients can be tested against
+// the failures a real service shows. Every decision is drawn from the
+// emulator's seeded generator, so a run with the same seed and the same request
+// order injects the same faults.
+
+#include <chrono>
+
+namespace oneai::emulator {
+
+struct fault_config {
+    /// Probability that a task ends FAILED (error 50000) instead of COMPLETED.
+    double task_failure_rate = 0.0;
+    /// Probability that an API request is answered 500 / 50000 without being processed.
+    double http_500_rate = 0.0;
+    /// Probability that an API request is answered 503 / 50002 without being processed.
+    double http_503_rate = 0.0;
+    /// Probability that the connection is reset instead of answered. The request
+    /// *was* processed: on a submit the task exists, but the client never learns its id.
+    double reset_rate = 0.0;
+    /// Probability that a response is held back for `slow_delay` before it is sent.
+    double slow_rate = 0.0;
+    std::chrono::milliseconds slow_delay{2000};
+    /// 429 storms: during the first `storm_length` of every `storm_every`, counted
+    /// from the server's start, every submit is refused with 429 / 60009.
+    std::chrono::milliseconds storm_every{0};
+    std::chrono::milliseconds storm_length{0};
+
+    bool any() const noexcept {
+        return task_failure_rate > 0 || http_500_rate > 0 || http_503_rate > 0 ||
+               reset_rate > 0 || slow_rate > 0 || storm_length.count() > 0;
+    }
+};
+
+} // namespace oneai::emulator

@@ -1,0 +1,278 @@
+#include "api_router.hpp"
+
+#include "api_failure.hpp"
+#include "pipeline_runner.hpp"
+#include "time_text.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace oneai::emulator::detail {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view api_prefix = "/api/v0/pipeline";
+
+struct route {
+    enum class kind { sync_run, submit, upload_submit, upload_sync, task_status, signed_url, stats, none };
+    kind what = kind::none;
+    http::verb method = http::verb::unknown;
+    std::string_view task_id;
+};
+
+route match(std::string_view path) {
+    using enum route::kind;
+    if (path == "/emulator/stats")
+        return {stats, http::verb::get, {}};
+    if (!path.starts_with(api_prefix))
+        return {};
+    std::string_view rest = path.substr(api_prefix.size());
+    if (rest.empty() || rest == "/")
+        return {sync_run, http::verb::post, {}};
+    if (rest == "/async")
+        return {submit, http::verb::post, {}};
+    if (rest == "/async/file")
+        return {upload_submit, http::verb::post, {}};
+    if (rest == "/file")
+        return {upload_sync, http::verb::post, {}};
+    if (rest == "/signed_url")
+        return {signed_url, http::verb::get, {}};
+    constexpr std::string_view tasks = "/async/tasks/";
+    if (rest.starts_with(tasks) && rest.size() > tasks.size() &&
+        rest.find('/', tasks.size()) == std::string_view::npos)
+        return {task_status, http::verb::get, rest.substr(tasks.size())};
+    return {};
+}
+
+json::object error_body(const api_error& e) {
+    return {{"status_code", e.code}, {"message", e.message}, {"details", e.details}};
+}
+
+} // namespace
+
+api_router::api_router(const config& cfg, task_store& store, emulator_stats& stats,
+                       std::mt19937_64& rng, steady_time started)
+    : cfg_(cfg), store_(store), stats_(stats), rng_(rng), started_(started) {}
+
+bool api_router::draw(double probability) {
+    return probability > 0 && std::bernoulli_distribution(std::min(1.0, probability))(rng_);
+}
+
+http_response api_router::json_response(unsigned status, std::string body, const http_request& req) {
+    http_response res{static_cast<http::status>(status), req.version()};
+    res.set(http::field::server, "oneai-emulator");
+    res.set(http::field::content_type, "application/json");
+    res.set("x-oneai-request-id", task_id::random(rng_).to_string());
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+http_response api_router::error_response(const api_error& e, const http_request& req) {
+    json::object body = error_body(e);
+    std::string request_id = task_id::random(rng_).to_string();
+    body["request_id"] = request_id;
+    http_response res = json_response(e.http_status, json::serialize(body), req);
+    res.set("x-oneai-request-id", request_id);
+    if (e.http_status == 429 && cfg_.retry_after.count() > 0)
+        res.set(http::field::retry_after, std::to_string(cfg_.retry_after.count()));
+    if (e.http_status == 405)
+        res.set(http::field::allow, e.details.substr(e.details.rfind(' ') + 1));
+    return res;
+}
+
+http_response api_router::error_response(int code, std::string details, unsigned version) {
+    http_request req{http::verb::get, "/", version};
+    req.keep_alive(false);
+    return error_response(make_api_error(code, std::move(details)), req);
+}
+
+std::optional<reply> api_router::inject_faults(const http_request& req, bool is_submit, steady_time now) {
+    const fault_config& f = cfg_.faults;
+    if (is_submit && f.storm_length.count() > 0 && f.storm_every.count() > 0) {
+        auto phase = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_) % f.storm_every;
+        if (phase < f.storm_length) {
+            ++stats_.injected_storm_429;
+            return reply{error_response(make_api_error(60009, "injected 429 storm"), req)};
+        }
+    }
+    if (draw(f.http_500_rate)) {
+        ++stats_.injected_500;
+        return reply{error_response(make_api_error(50000, "injected server error"), req)};
+    }
+    if (draw(f.http_503_rate)) {
+        ++stats_.injected_503;
+        return reply{error_response(make_api_error(50002, "injected overload"), req)};
+    }
+    return std::nullopt;
+}
+
+reply api_router::handle(const http_request& req, steady_time now) {
+    ++stats_.http_requests;
+    auto target = boost::urls::parse_origin_form(req.target());
+    if (!target)
+        return {error_response(make_api_error(emulator_codes::malformed_http,
+                                              "the request target is not a valid path"), req)};
+    const std::string path = target->path();
+    const route r = match(path);
+    if (r.what == route::kind::none)
+        return {error_response(make_api_error(emulator_codes::route_not_found,
+                                              "no endpoint at " + path), req)};
+    if (req.method() != r.method) {
+        std::string allowed(http::to_string(r.method));
+        return {error_response(make_api_error(emulator_codes::method_not_allowed,
+                                              std::string(req.method_string()) + " is not allowed on " +
+                                                  path + "; allowed: " + allowed), req)};
+    }
+    if (r.what == route::kind::stats)
+        return {json_response(200, json::serialize(stats_.to_json(store_.queued(), store_.running(), store_.stored())), req)};
+
+    // Authentication: any non-empty key unless keys were configured. The key
+    // itself is never logged or echoed.
+    auto key_field = req.find("api-key");
+    std::string key = key_field == req.end() ? std::string{} : std::string(key_field->value());
+    if (key.empty())
+        return {error_response(make_api_error(60001, "send your key in the 'api-key' header"), req)};
+    if (!cfg_.api_keys.empty() &&
+        std::find(cfg_.api_keys.begin(), cfg_.api_keys.end(), key) == cfg_.api_keys.end())
+        return {error_response(make_api_error(60002, "the key in the 'api-key' header is not known"), req)};
+
+    if (r.what == route::kind::signed_url)
+        return {error_response(make_api_error(emulator_codes::route_not_found,
+                                              "signed_url is not supported by the emulator; upload to "
+                                              "/api/v0/pipeline/async/file instead"), req)};
+
+    const bool is_submit = r.what != route::kind::task_status;
+    if (auto fault = inject_faults(req, is_submit, now))
+        return std::move(*fault);
+
+    reply out;
+    try {
+        switch (r.what) {
+        case route::kind::task_status:
+            out = task_status(req, r.task_id, now);
+            break;
+        case route::kind::sync_run:
+        case route::kind::submit:
+            out = submit(req, parse_json_body(req.body()), key, r.what == route::kind::sync_run, now);
+            break;
+        default: {
+            auto params = target->params();
+            auto pipeline = params.find("pipeline");
+            std::string query = pipeline == params.end() ? std::string{} : std::string((*pipeline).value);
+            out = submit(req, parse_upload(query, req.body()), key, r.what == route::kind::upload_sync, now);
+            break;
+        }
+        }
+    } catch (const api_failure& failure) {
+        return {error_response(failure.error(), req)};
+    }
+    if (draw(cfg_.faults.reset_rate)) {
+        ++stats_.injected_resets;
+        out.reset = true;
+    } else if (draw(cfg_.faults.slow_rate)) {
+        ++stats_.injected_slow;
+        out.delay = cfg_.faults.slow_delay;
+    }
+    return out;
+}
+
+reply api_router::submit(const http_request& req, stored_request stored, const std::string& key,
+                         bool sync, steady_time now) {
+    auto id = store_.submit(std::move(stored), key, sync, now, unix_micros_now());
+    if (!id)
+        throw api_failure(60009, "this key already has " + std::to_string(cfg_.max_concurrent_jobs) +
+                                     " jobs queued or running");
+    if (sync) {
+        reply r{json_response(200, {}, req)};
+        r.await_sync = *id;
+        return r;
+    }
+    json::object body{{"status", "QUEUED"}, {"task_id", id->to_string()}};
+    return {json_response(cfg_.submit_status_202 ? 202 : 200, json::serialize(body), req)};
+}
+
+namespace {
+
+struct computed_result {
+    std::optional<pipeline_outcome> outcome;
+    std::optional<api_error> error;
+};
+
+computed_result compute(const task_record& task) {
+    computed_result out;
+    if (task.injected_failure) {
+        out.error = make_api_error(50000, "injected task failure");
+        return out;
+    }
+    queue_snapshot queue{
+        std::chrono::duration<double>(task.started - task.created).count(),
+        task.running_at_start, task.waiting_at_start};
+    try {
+        out.outcome = run_pipeline(load_request(task.request), queue);
+    } catch (const api_failure& f) {
+        out.error = f.error();
+    }
+    return out;
+}
+
+void set_usage_headers(http_response& res, const pipeline_outcome& outcome) {
+    res.set("x-oneai-word-count", std::to_string(outcome.input_words));
+    if (outcome.media_seconds > 0)
+        res.set("x-oneai-transcribe-seconds-count",
+                std::to_string(static_cast<long long>(std::ceil(outcome.media_seconds))));
+}
+
+} // namespace
+
+reply api_router::task_status(const http_request& req, std::string_view id_text, steady_time now) {
+    auto id = task_id::parse(id_text);
+    const task_record* task = id ? store_.poll(*id, now) : nullptr;
+    if (!task)
+        throw api_failure(emulator_codes::task_not_found,
+                          "no task " + std::string(id_text) + " (never submitted, or expired)");
+    json::object body{{"task_id", id->to_string()},
+                      {"status", to_string(task->state)},
+                      {"creation_time", format_iso_utc(task->created_unix_us)},
+                      {"completion_time", nullptr},
+                      {"result", nullptr},
+                      {"error", nullptr}};
+    if (!task->finished_state())
+        return {json_response(200, json::serialize(body), req)};
+    body["completion_time"] = format_iso_utc(task->finished_unix_us());
+    computed_result c = compute(*task);
+    if (c.error) {
+        // Both places, as spec 9.1 decides: the docs say `error`, the SDKs read `result`.
+        json::object err = error_body(*c.error);
+        err["request_id"] = id->to_string();
+        body["result"] = err;
+        body["error"] = std::move(err);
+        return {json_response(200, json::serialize(body), req)};
+    }
+    body["result"] = std::move(c.outcome->result);
+    http_response res = json_response(200, json::serialize(body), req);
+    set_usage_headers(res, *c.outcome);
+    return {std::move(res)};
+}
+
+reply api_router::finish_sync(const task_id& id, unsigned version, bool keep_alive) {
+    http_request req{http::verb::post, "/", version};
+    req.keep_alive(keep_alive);
+    const task_record* task = store_.find(id);
+    if (!task) // the server was stopped under the run
+        return {error_response(make_api_error(50000, "the run was abandoned"), req)};
+    computed_result c = compute(*task);
+    store_.erase(id);
+    if (c.error)
+        return {error_response(*c.error, req)};
+    http_response res = json_response(200, json::serialize(c.outcome->result), req);
+    set_usage_headers(res, *c.outcome);
+    return {std::move(res)};
+}
+
+} // namespace oneai::emulator::detail

@@ -1,0 +1,181 @@
+#include <oneai/emulator/command_line.hpp>
+
+#include "duration_text.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace oneai::emulator {
+namespace {
+
+template <typename Number>
+Number parse_number(std::string_view flag, std::string_view text, Number low, Number high) {
+    Number value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < low || value > high)
+        throw std::invalid_argument(std::string(flag) + ": '" + std::string(text) +
+                                    "' is not a number from " + std::to_string(low) + " to " +
+                                    std::to_string(high));
+    return value;
+}
+
+double parse_probability(std::string_view flag, std::string_view text) {
+    return parse_number<double>(flag, text, 0.0, 1.0);
+}
+
+std::size_t parse_size(std::string_view flag, std::string_view text) {
+    std::size_t multiplier = 1;
+    if (!text.empty() && (text.back() == 'K' || text.back() == 'M' || text.back() == 'G')) {
+        multiplier = text.back() == 'K' ? 1024 : text.back() == 'M' ? 1024 * 1024 : 1024 * 1024 * 1024;
+        text.remove_suffix(1);
+    }
+    return parse_number<std::size_t>(flag, text, 1, std::size_t{1} << 40) * multiplier;
+}
+
+template <typename Duration>
+Duration parse_flag_duration(std::string_view flag, std::string_view text) {
+    try {
+        return std::chrono::duration_cast<Duration>(detail::parse_duration(text));
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(flag) + ": " + e.what());
+    }
+}
+
+using setter = std::function<void(config&, std::string_view flag, std::string_view value)>;
+
+const std::map<std::string_view, setter>& value_flags() {
+    static const std::map<std::string_view, setter> flags = {
+        {"--address", [](config& c, auto, auto v) { c.address = v; }},
+        {"--port", [](config& c, auto f, auto v) { c.port = parse_number<std::uint16_t>(f, v, 0, 65535); }},
+        {"--workers", [](config& c, auto f, auto v) { c.workers = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
+        {"--latency",
+         [](config& c, auto f, auto v) {
+             try {
+                 c.latency = latency_model::parse(v);
+             } catch (const std::invalid_argument& e) {
+                 throw std::invalid_argument(std::string(f) + ": " + e.what());
+             }
+         }},
+        {"--ttl", [](config& c, auto f, auto v) { c.ttl = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+        {"--api-key",
+         [](config& c, auto f, auto v) {
+             if (v.empty())
+                 throw std::invalid_argument(std::string(f) + ": the key must not be empty");
+             c.api_keys.emplace_back(v);
+         }},
+        {"--max-concurrent-jobs",
+         [](config& c, auto f, auto v) { c.max_concurrent_jobs = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
+        {"--retry-after",
+         [](config& c, auto f, auto v) { c.retry_after = std::chrono::seconds{parse_number<long>(f, v, 0, 86400)}; }},
+        {"--submit-status",
+         [](config& c, auto f, auto v) {
+             if (v != "200" && v != "202")
+                 throw std::invalid_argument(std::string(f) + ": must be 200 or 202");
+             c.submit_status_202 = v == "202";
+         }},
+        {"--seed", [](config& c, auto f, auto v) { c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX); }},
+        {"--task-failure-rate", [](config& c, auto f, auto v) { c.faults.task_failure_rate = parse_probability(f, v); }},
+        {"--http-500-rate", [](config& c, auto f, auto v) { c.faults.http_500_rate = parse_probability(f, v); }},
+        {"--http-503-rate", [](config& c, auto f, auto v) { c.faults.http_503_rate = parse_probability(f, v); }},
+        {"--reset-rate", [](config& c, auto f, auto v) { c.faults.reset_rate = parse_probability(f, v); }},
+        {"--slow-rate", [](config& c, auto f, auto v) { c.faults.slow_rate = parse_probability(f, v); }},
+        {"--slow-delay",
+         [](config& c, auto f, auto v) { c.faults.slow_delay = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+        {"--storm-every",
+         [](config& c, auto f, auto v) { c.faults.storm_every = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+        {"--storm-length",
+         [](config& c, auto f, auto v) { c.faults.storm_length = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+        {"--tls-cert", [](config& c, auto, auto v) { c.tls_cert_file = v; }},
+        {"--tls-key", [](config& c, auto, auto v) { c.tls_key_file = v; }},
+        {"--body-limit", [](config& c, auto f, auto v) { c.body_limit = parse_size(f, v); }},
+        {"--header-limit", [](config& c, auto f, auto v) { c.header_limit = parse_size(f, v); }},
+        {"--idle-timeout",
+         [](config& c, auto f, auto v) { c.idle_timeout = parse_flag_duration<std::chrono::seconds>(f, v); }},
+    };
+    return flags;
+}
+
+} // namespace
+
+command_line parse_command_line(std::span<const std::string_view> args) {
+    command_line out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            out.show_help = true;
+            continue;
+        }
+        if (arg == "--version") {
+            out.show_version = true;
+            continue;
+        }
+        std::string_view flag = arg, value;
+        bool inline_value = false;
+        if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
+            flag = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            inline_value = true;
+        }
+        auto it = value_flags().find(flag);
+        if (it == value_flags().end())
+            throw std::invalid_argument("unknown flag '" + std::string(flag) + "' (see --help)");
+        if (!inline_value) {
+            if (i + 1 >= args.size())
+                throw std::invalid_argument(std::string(flag) + " needs a value");
+            value = args[++i];
+        }
+        it->second(out.cfg, flag, value);
+    }
+    if (out.cfg.tls_cert_file.empty() != out.cfg.tls_key_file.empty())
+        throw std::invalid_argument("--tls-cert and --tls-key go together");
+    if ((out.cfg.faults.storm_length.count() > 0) != (out.cfg.faults.storm_every.count() > 0))
+        throw std::invalid_argument("--storm-every and --storm-length go together");
+    return out;
+}
+
+std::string command_line_usage(std::string_view program) {
+    return "Usage: " + std::string(program) + R"( [flags]
+
+A local emulator of the One AI Pipeline API (sync, async, file upload, task
+polling) for offline development, tests and load tests.
+
+Server:
+  --address ADDR            listen address (default 127.0.0.1)
+  --port N                  listen port, 0 for any free one (default 8080)
+  --tls-cert FILE --tls-key FILE
+                            serve HTTPS with this PEM certificate and key
+  --body-limit BYTES        largest request body, K/M/G suffixes (default 32M); larger: 413
+  --header-limit BYTES      largest header block (default 16K); larger: 431
+  --idle-timeout DURATION   close idle keep-alive connections (default 60s)
+
+Tasks:
+  --workers N               processing slots; more tasks wait QUEUED (default 256, 0 = unlimited)
+  --latency SPEC            processing time: fixed:200ms (default), uniform:100ms..2s,
+                            lognormal:2s,0.6 (median, sigma); append +1ms/word for a per-word cost
+  --ttl DURATION            finished tasks are kept this long, then 404 (default 1h)
+  --submit-status 200|202   HTTP status of an accepted async submit (default 200)
+
+Keys and limits:
+  --api-key KEY             accept only this key (repeatable); default: any non-empty key
+  --max-concurrent-jobs N   queued+running jobs per key; above it 429 / 60009 (default 0 = no limit)
+  --retry-after SECONDS     send Retry-After with 429 answers
+
+Faults (all drawn from --seed, default 1):
+  --task-failure-rate P     tasks end FAILED (50000)
+  --http-500-rate P         requests answered 500 / 50000
+  --http-503-rate P         requests answered 503 / 50002
+  --reset-rate P            requests processed, then the connection is reset (lost response)
+  --slow-rate P             answers delayed by --slow-delay (default 2s)
+  --storm-every DURATION --storm-length DURATION
+                            every submit in the first LENGTH of each EVERY period gets 429
+
+Observability:
+  GET /emulator/stats       counters: submits, polls, tasks by state, detection delay, faults
+
+Durations: 500us, 250ms, 2s, 1.5m, 1h.
+)";
+}
+
+} // namespace oneai::emulator

@@ -1,0 +1,41 @@
+#pragma once
+// Counters served at GET /emulator/stats: what tests and benchmarks read to
+// check a client's behaviour (how often it polls, how fast it notices a
+// finished task, whether it resubmitted anything).
+
+#include "histogram.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <map>
+
+namespace oneai::emulator::detail {
+
+struct emulator_stats {
+    std::uint64_t http_requests = 0;
+    std::map<unsigned, std::uint64_t> responses_by_status;
+
+    std::uint64_t submits = 0;           // accepted async submits
+    std::uint64_t sync_runs = 0;         // accepted sync runs
+    std::uint64_t duplicate_submits = 0; // submits whose input and pipeline were seen before
+    std::uint64_t polls = 0;             // GETs of a known task
+    std::uint64_t rejected_concurrency = 0;
+
+    std::uint64_t completed = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t expired = 0;
+    std::uint64_t polls_of_finished_tasks = 0; // all polls of tasks that have finished
+    histogram detection_delay;                 // finish -> first poll that saw it
+
+    std::uint64_t injected_500 = 0;
+    std::uint64_t injected_503 = 0;
+    std::uint64_t injected_resets = 0;
+    std::uint64_t injected_slow = 0;
+    std::uint64_t injected_storm_429 = 0;
+    std::uint64_t injected_task_failures = 0;
+
+    boost::json::object to_json(std::size_t queued, std::size_t running, std::size_t stored) const;
+};
+
+} // namespace oneai::emulator::detail
