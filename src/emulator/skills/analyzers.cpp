@@ -60,8 +60,14 @@ skill_output names(const skill_call& call) {
         const auto& w = words[i];
         std::string_view utterance_text = call.text.utterances()[w.range.section].text;
         const bool place = !lexicon::place_type(w.text).empty();
+        // A capitalised word opening a sentence is a name only when another
+        // capitalised word follows it ("Maria Lopez said"), or a known place.
+        const bool followed_by_capital = i + 1 < words.size() &&
+                                         words[i + 1].range.section == w.range.section &&
+                                         words[i + 1].range.start == w.range.end + 1 &&
+                                         is_capitalised(words[i + 1].text);
         if (!is_capitalised(w.text) || lexicon::is_stopword(to_lower_ascii(w.text)) ||
-            (is_sentence_start(utterance_text, w.range.start) && !place))
+            (is_sentence_start(utterance_text, w.range.start) && !place && !followed_by_capital))
             continue;
         located_text name = w;
         // Join the following capitalised words separated by one space ("Maria Lopez").

@@ -1,0 +1,224 @@
+// Every endpoint of the emulator over a real loopback socket.
+
+#include "../support/emulator_fixture.hpp"
+#include "../support/sample_files.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+using namespace oneai::test;
+using namespace std::chrono_literals;
+
+namespace {
+std::string encode_query(const std::string& json) { return boost::urls::encode(json, boost::urls::unreserved_chars); }
+} // namespace
+
+TEST_F(EmulatorTest, SyncRunAnswersWithTheResult) {
+    start();
+    auto answer = call(post_json("/api/v0/pipeline", simple_body));
+    ASSERT_EQ(answer.status, 200u) << answer.body;
+    auto result = answer.json();
+    EXPECT_EQ(result.at("status"), "success");
+    EXPECT_EQ(result.at("output").as_array()[0].at("text_generated_by_step_name"), "summarize");
+    EXPECT_EQ(answer.header("x-oneai-word-count"), "13");
+    EXPECT_EQ(answer.header("x-oneai-request-id").size(), 36u);
+    EXPECT_EQ(stats().at("sync_runs"), 1);
+}
+
+TEST_F(EmulatorTest, AsyncSubmitThenPollToCompletion) {
+    cfg.latency = oneai::emulator::latency_model::fixed(150ms);
+    start();
+    auto submitted = call(post_json("/api/v0/pipeline/async", simple_body));
+    ASSERT_EQ(submitted.status, 200u);
+    EXPECT_EQ(submitted.json().at("status"), "QUEUED");
+    std::string id(submitted.json().at("task_id").as_string());
+
+    auto pending = call(get("/api/v0/pipeline/async/tasks/" + id)).json();
+    EXPECT_EQ(pending.at("status"), "RUNNING");
+    EXPECT_TRUE(pending.at("result").is_null());
+    EXPECT_TRUE(pending.at("error").is_null());
+    EXPECT_TRUE(pending.at("completion_time").is_null());
+    EXPECT_EQ(pending.at("creation_time").as_string().size(), 26u);
+
+    auto done = wait_for(id);
+    EXPECT_EQ(done.at("status"), "COMPLETED");
+    EXPECT_EQ(done.at("task_id").as_string(), id);
+    EXPECT_EQ(done.at("result").at("status"), "success");
+    EXPECT_TRUE(done.at("error").is_null());
+    EXPECT_GT(done.at("completion_time").as_string(), done.at("creation_time").as_string());
+}
+
+TEST_F(EmulatorTest, SubmitCanAnswer202) {
+    cfg.submit_status_202 = true;
+    start();
+    EXPECT_EQ(call(post_json("/api/v0/pipeline/async", simple_body)).status, 202u);
+}
+
+TEST_F(EmulatorTest, AsyncFileUploadTranscribesAudio) {
+    start();
+    http_call upload;
+    upload.method = "POST";
+    upload.target = "/api/v0/pipeline/async/file?pipeline=" +
+                    encode_query(R"({"input_type":"conversation","content_type":"audio/wav","output_type":"json","steps":[{"skill":"transcribe"},{"skill":"summarize"}]})");
+    upload.headers["content-type"] = "application/json"; // as the SDKs send it, though the body is audio
+    upload.body = make_wav(8);
+    auto submitted = call(upload);
+    ASSERT_EQ(submitted.status, 200u) << submitted.body;
+    auto done = wait_for(std::string(submitted.json().at("task_id").as_string()));
+    ASSERT_EQ(done.at("status"), "COMPLETED") << done;
+    const auto& output = done.at("result").at("output").as_array();
+    EXPECT_EQ(output[0].at("text_generated_by_step_name"), "transcribe");
+    EXPECT_EQ(output[1].at("text_generated_by_step_name"), "summarize");
+}
+
+TEST_F(EmulatorTest, SyncFileUploadExtractsPdfText) {
+    start();
+    http_call upload;
+    upload.method = "POST";
+    upload.target = "/api/v0/pipeline/file?pipeline=" +
+                    encode_query(R"({"content_type":"application/pdf","output_type":"json","steps":[{"skill":"pdf-extract-text"}]})");
+    upload.body = make_pdf("Annual report of the library");
+    auto answer = call(upload);
+    ASSERT_EQ(answer.status, 200u) << answer.body;
+    EXPECT_EQ(answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance"),
+              "Annual report of the library");
+}
+
+TEST_F(EmulatorTest, SignedUrlAnswers404) {
+    start();
+    auto answer = call(get("/api/v0/pipeline/signed_url"));
+    EXPECT_EQ(answer.status, 404u);
+    EXPECT_EQ(answer.json().at("status_code"), 40401);
+}
+
+TEST_F(EmulatorTest, UnknownTaskIs40400) {
+    start();
+    auto answer = call(get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c"));
+    EXPECT_EQ(answer.status, 404u);
+    auto body = answer.json();
+    EXPECT_EQ(body.at("status_code"), 40400);
+    EXPECT_EQ(body.at("message"), "Task not found");
+    EXPECT_EQ(body.at("request_id").as_string().size(), 36u);
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/not-a-uuid")).status, 404u);
+}
+
+TEST_F(EmulatorTest, FinishedTasksExpireAfterTheTtl) {
+    cfg.ttl = 300ms;
+    start();
+    std::string id = submit(simple_body);
+    EXPECT_EQ(wait_for(id).at("status"), "COMPLETED");
+    std::this_thread::sleep_for(400ms);
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + id)).status, 404u);
+    EXPECT_EQ(stats().at("tasks").at("expired"), 1);
+}
+
+TEST_F(EmulatorTest, TasksWaitQueuedForAWorker) {
+    cfg.workers = 1;
+    cfg.latency = oneai::emulator::latency_model::fixed(200ms);
+    start();
+    std::string first = submit(simple_body);
+    std::string second = submit(R"({"input":"Another text to read.","output_type":"json","steps":[{"skill":"keywords"}]})");
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + second)).json().at("status"), "QUEUED");
+    auto done = wait_for(second);
+    ASSERT_EQ(done.at("status"), "COMPLETED");
+    const auto& st = done.at("result").at("stats");
+    // It waited for the first task's 200 ms: the stats report the real queue wait.
+    EXPECT_GE(st.at("concurrency_wait_time").to_number<double>(), 0.15);
+    EXPECT_EQ(st.at("total_running_jobs"), 1);
+}
+
+TEST_F(EmulatorTest, FailedTasksCarryTheErrorInBothPlaces) {
+    start();
+    std::string id = submit(R"({"input":"https://gone.invalid/page","output_type":"json","steps":[{"skill":"summarize"}]})");
+    auto done = wait_for(id);
+    ASSERT_EQ(done.at("status"), "FAILED");
+    EXPECT_EQ(done.at("error").at("status_code"), 50001);
+    EXPECT_EQ(done.at("result"), done.at("error"));
+}
+
+TEST_F(EmulatorTest, LegacyShapeWithoutOutputType) {
+    start();
+    auto answer = call(post_json("/api/v0/pipeline", R"({"input":"Plain text here.","steps":[{"skill":"sentences"}]})"));
+    ASSERT_EQ(answer.status, 200u);
+    EXPECT_EQ(answer.json().at("input_text"), "Plain text here.");
+    EXPECT_EQ(answer.json().at("output").as_array()[0].at("text"), "Plain text here.");
+}
+
+TEST_F(EmulatorTest, ValidationErrorsUseTheDocumentedCodes) {
+    start();
+    struct case_t {
+        std::string body;
+        unsigned status;
+        int code;
+    };
+    for (const auto& c : std::vector<case_t>{
+             {"{broken", 400, 40008},
+             {R"({"input":"x","steps":[{"skill":"mind-reading"}]})", 400, 40003},
+             {R"({"input":"","steps":[{"skill":"keywords"}]})", 400, 40002},
+             {R"({"input":[{"speaker":"a"}],"steps":[{"skill":"keywords"}]})", 400, 40004},
+             {R"({"input":"words","content_type":"audio/wav","steps":[{"skill":"transcribe"}]})", 400, 40009},
+         }) {
+        for (const char* target : {"/api/v0/pipeline", "/api/v0/pipeline/async"}) {
+            auto answer = call(post_json(target, c.body));
+            EXPECT_EQ(answer.status, c.status) << c.body;
+            auto body = answer.json();
+            EXPECT_EQ(body.at("status_code"), c.code) << c.body;
+            EXPECT_FALSE(body.at("details").as_string().empty());
+            EXPECT_FALSE(body.at("message").as_string().empty());
+        }
+    }
+}
+
+TEST_F(EmulatorTest, AnyNonEmptyKeyIsAcceptedByDefault) {
+    start();
+    auto c = post_json("/api/v0/pipeline/async", simple_body);
+    c.headers["api-key"] = "whatever";
+    EXPECT_EQ(call(c).status, 200u);
+    c.headers.erase("api-key");
+    auto missing = call(c);
+    EXPECT_EQ(missing.status, 401u);
+    EXPECT_EQ(missing.json().at("status_code"), 60001);
+}
+
+TEST_F(EmulatorTest, ConfiguredKeysRestrictAccess) {
+    cfg.api_keys = {"good-key"};
+    start();
+    auto c = get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c");
+    c.headers["api-key"] = "bad-key";
+    auto refused = call(c);
+    EXPECT_EQ(refused.status, 401u);
+    EXPECT_EQ(refused.json().at("status_code"), 60002);
+    EXPECT_EQ(refused.body.find("bad-key"), std::string::npos); // keys are never echoed
+    c.headers["api-key"] = "good-key";
+    EXPECT_EQ(call(c).status, 404u);
+}
+
+TEST_F(EmulatorTest, ConcurrencyLimitAnswers429WithRetryAfter) {
+    cfg.max_concurrent_jobs = 2;
+    cfg.retry_after = 3s;
+    cfg.latency = oneai::emulator::latency_model::fixed(300ms);
+    start();
+    submit(simple_body);
+    submit(simple_body);
+    auto refused = call(post_json("/api/v0/pipeline/async", simple_body));
+    EXPECT_EQ(refused.status, 429u);
+    EXPECT_EQ(refused.json().at("status_code"), 60009);
+    EXPECT_EQ(refused.header("retry-after"), "3");
+    auto s = stats();
+    EXPECT_EQ(s.at("rejected_concurrency_limit"), 1);
+    EXPECT_EQ(s.at("duplicate_submits"), 1);
+}
+
+TEST_F(EmulatorTest, StatsCountPollsAndDetectionDelay) {
+    start();
+    std::string id = submit(simple_body);
+    wait_for(id);
+    call(get("/api/v0/pipeline/async/tasks/" + id));
+    auto s = stats();
+    EXPECT_EQ(s.at("submits"), 1);
+    EXPECT_GE(s.at("polls").to_number<int>(), 2);
+    EXPECT_EQ(s.at("tasks").at("completed"), 1);
+    EXPECT_EQ(s.at("detection_delay_ms").at("count"), 1);
+    EXPECT_GE(s.at("polls_per_finished_task").to_number<double>(), 2.0);
+    EXPECT_EQ(call(get("/emulator/stats")).json().at("submits"), 1);
+}

@@ -1,0 +1,76 @@
+#include <oneai/emulator/command_line.hpp>
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace oneai::emulator;
+using namespace std::chrono_literals;
+
+namespace {
+command_line parse(std::vector<std::string_view> args) { return parse_command_line(args); }
+} // namespace
+
+TEST(CommandLine, DefaultsMatchTheDocumentation) {
+    auto cl = parse({});
+    EXPECT_EQ(cl.cfg.port, 8080);
+    EXPECT_EQ(cl.cfg.workers, 256u);
+    EXPECT_EQ(cl.cfg.latency.to_string(), "fixed:200ms");
+    EXPECT_EQ(cl.cfg.body_limit, 32u * 1024 * 1024);
+    EXPECT_TRUE(cl.cfg.api_keys.empty());
+}
+
+TEST(CommandLine, ReadsEveryFlagInBothForms) {
+    auto cl = parse({"--port", "0", "--workers=4", "--latency", "uniform:1ms..2ms", "--ttl", "5s", "--api-key", "a",
+                     "--api-key=b", "--max-concurrent-jobs", "50", "--retry-after", "3", "--submit-status", "202",
+                     "--seed", "9", "--task-failure-rate", "0.1", "--http-500-rate", "0.2", "--http-503-rate", "0.3",
+                     "--reset-rate", "0.4", "--slow-rate", "0.5", "--slow-delay", "1s", "--storm-every", "10s",
+                     "--storm-length", "2s", "--body-limit", "1M", "--header-limit", "8K", "--idle-timeout", "5s"});
+    const config& c = cl.cfg;
+    EXPECT_EQ(c.port, 0);
+    EXPECT_EQ(c.workers, 4u);
+    EXPECT_EQ(c.latency.to_string(), "uniform:1ms..2ms");
+    EXPECT_EQ(c.ttl, 5s);
+    EXPECT_EQ(c.api_keys, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(c.max_concurrent_jobs, 50u);
+    EXPECT_EQ(c.retry_after, 3s);
+    EXPECT_TRUE(c.submit_status_202);
+    EXPECT_EQ(c.seed, 9u);
+    EXPECT_DOUBLE_EQ(c.faults.task_failure_rate, 0.1);
+    EXPECT_DOUBLE_EQ(c.faults.http_500_rate, 0.2);
+    EXPECT_DOUBLE_EQ(c.faults.http_503_rate, 0.3);
+    EXPECT_DOUBLE_EQ(c.faults.reset_rate, 0.4);
+    EXPECT_DOUBLE_EQ(c.faults.slow_rate, 0.5);
+    EXPECT_EQ(c.faults.slow_delay, 1s);
+    EXPECT_EQ(c.faults.storm_every, 10s);
+    EXPECT_EQ(c.faults.storm_length, 2s);
+    EXPECT_EQ(c.body_limit, 1024u * 1024);
+    EXPECT_EQ(c.header_limit, 8u * 1024);
+    EXPECT_EQ(c.idle_timeout, 5s);
+}
+
+TEST(CommandLine, BadFlagsSayWhatIsWrong) {
+    auto message_of = [](std::vector<std::string_view> args) {
+        try {
+            parse(args);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message_of({"--bogus"}).find("unknown flag '--bogus'"), std::string::npos);
+    EXPECT_NE(message_of({"--port"}).find("--port needs a value"), std::string::npos);
+    EXPECT_NE(message_of({"--port", "70000"}).find("--port"), std::string::npos);
+    EXPECT_NE(message_of({"--reset-rate", "2"}).find("--reset-rate"), std::string::npos);
+    EXPECT_NE(message_of({"--latency", "fast"}).find("--latency"), std::string::npos);
+    EXPECT_NE(message_of({"--tls-cert", "a.pem"}).find("go together"), std::string::npos);
+    EXPECT_NE(message_of({"--api-key="}).find("must not be empty"), std::string::npos);
+}
+
+TEST(CommandLine, HelpMentionsEveryFlag) {
+    std::string usage = command_line_usage("oneai-emulator");
+    for (const char* flag : {"--port", "--workers", "--latency", "--ttl", "--api-key", "--max-concurrent-jobs",
+                             "--retry-after", "--seed", "--task-failure-rate", "--http-500-rate", "--http-503-rate",
+                             "--reset-rate", "--slow-rate", "--storm-every", "--tls-cert", "--body-limit"})
+        EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}
