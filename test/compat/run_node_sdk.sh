@@ -1,1 +1,23 @@
-exit 0
+#!/usr/bin/env bash
+# Installs the official One AI Node SDK (oneai@0.8.4) into the build tree and
+# runs it, unchanged but for its baseURL, against a fresh emulator.
+# Env: ONEAI_EMULATOR (the program), ONEAI_COMPAT_DIR (where to install the SDK).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+dir=${ONEAI_COMPAT_DIR:?}
+mkdir -p "$dir"
+if [ ! -f "$dir/node_modules/oneai/package.json" ]; then
+  (cd "$dir" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
+    npm install --no-audit --no-fund --loglevel=error oneai@0.8.4 >/dev/null)
+fi
+
+log="$dir/emulator.log"
+"${ONEAI_EMULATOR:?}" --port 0 --latency uniform:20ms..120ms --workers 8 >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$log" && break; sleep 0.05; done
+base=$(sed -n 's/.*listening on //p' "$log")
+[ -n "$base" ] || { echo "the emulator did not start:"; cat "$log"; exit 1; }
+
+cd "$dir"
+NODE_PATH="$dir/node_modules" node "$here/node_sdk_compat.js" "$base" "$dir"
