@@ -31,7 +31,7 @@ long resident_bytes() {
 int main(int argc, char** argv) {
     const long tasks = argc > 1 ? std::atol(argv[1]) : 1'000'000;
     config cfg;
-    cfg.workers = 0;               // all run at once
+    cfg.workers = 0; // all run at once
     cfg.latency = latency_model::fixed(1s);
     cfg.ttl = std::chrono::hours(24); // keep every finished task
     std::mt19937_64 rng(1);
@@ -55,13 +55,16 @@ int main(int argc, char** argv) {
     const long completed = resident_bytes();
 
     auto per_task = [&](long rss) {
-        return (static_cast<double>(rss - before) - static_cast<double>(input_bytes)) / static_cast<double>(tasks);
+        return (static_cast<double>(rss - before) - static_cast<double>(input_bytes)) /
+               static_cast<double>(tasks);
     };
     std::printf("tasks stored:                       %ld (completed %llu)\n", tasks,
                 static_cast<unsigned long long>(stats.completed));
-    std::printf("input text:                         %.1f bytes/task\n", static_cast<double>(input_bytes) / tasks);
+    std::printf("input text:                         %.1f bytes/task\n",
+                static_cast<double>(input_bytes) / tasks);
     std::printf("memory beyond input, while running: %.0f bytes/task\n", per_task(queued));
     std::printf("memory beyond input, completed:     %.0f bytes/task\n", per_task(completed));
-    std::printf("ratio to the 1024-byte budget:      %.2f (target <= 1.00)\n", per_task(completed) / 1024.0);
+    std::printf("ratio to the 1024-byte budget:      %.2f (target <= 1.00)\n",
+                per_task(completed) / 1024.0);
     return per_task(completed) <= 1024.0 ? 0 : 1;
 }

@@ -18,7 +18,16 @@ namespace {
 constexpr std::string_view api_prefix = "/api/v0/pipeline";
 
 struct route {
-    enum class kind { sync_run, submit, upload_submit, upload_sync, task_status, signed_url, stats, none };
+    enum class kind {
+        sync_run,
+        submit,
+        upload_submit,
+        upload_sync,
+        task_status,
+        signed_url,
+        stats,
+        none
+    };
     kind what = kind::none;
     http::verb method = http::verb::unknown;
     std::string_view task_id;
@@ -62,7 +71,8 @@ bool api_router::draw(double probability) {
     return probability > 0 && std::bernoulli_distribution(std::min(1.0, probability))(rng_);
 }
 
-http_response api_router::json_response(unsigned status, std::string body, const http_request& req) {
+http_response api_router::json_response(unsigned status, std::string body,
+                                        const http_request& req) {
     http_response res{static_cast<http::status>(status), req.version()};
     res.set(http::field::server, "oneai-emulator");
     res.set(http::field::content_type, "application/json");
@@ -92,10 +102,12 @@ http_response api_router::error_response(int code, std::string details, unsigned
     return error_response(make_api_error(code, std::move(details)), req);
 }
 
-std::optional<reply> api_router::inject_faults(const http_request& req, bool is_submit, steady_time now) {
+std::optional<reply> api_router::inject_faults(const http_request& req, bool is_submit,
+                                               steady_time now) {
     const fault_config& f = cfg_.faults;
     if (is_submit && f.storm_length.count() > 0 && f.storm_every.count() > 0) {
-        auto phase = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_) % f.storm_every;
+        auto phase =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - started_) % f.storm_every;
         if (phase < f.storm_length) {
             ++stats_.injected_storm_429;
             return reply{error_response(make_api_error(60009, "injected 429 storm"), req)};
@@ -117,35 +129,45 @@ reply api_router::handle(const http_request& req, steady_time now) {
     auto target = boost::urls::parse_origin_form(req.target());
     if (!target)
         return {error_response(make_api_error(emulator_codes::malformed_http,
-                                              "the request target is not a valid path"), req)};
+                                              "the request target is not a valid path"),
+                               req)};
     const std::string path = target->path();
     const route r = match(path);
     if (r.what == route::kind::none)
-        return {error_response(make_api_error(emulator_codes::route_not_found,
-                                              "no endpoint at " + path), req)};
+        return {error_response(
+            make_api_error(emulator_codes::route_not_found, "no endpoint at " + path), req)};
     if (req.method() != r.method) {
         std::string allowed(http::to_string(r.method));
-        return {error_response(make_api_error(emulator_codes::method_not_allowed,
-                                              std::string(req.method_string()) + " is not allowed on " +
-                                                  path + "; allowed: " + allowed), req)};
+        return {
+            error_response(make_api_error(emulator_codes::method_not_allowed,
+                                          std::string(req.method_string()) + " is not allowed on " +
+                                              path + "; allowed: " + allowed),
+                           req)};
     }
     if (r.what == route::kind::stats)
-        return {json_response(200, json::serialize(stats_.to_json(store_.queued(), store_.running(), store_.stored())), req)};
+        return {json_response(
+            200,
+            json::serialize(stats_.to_json(store_.queued(), store_.running(), store_.stored())),
+            req)};
 
     // Authentication: any non-empty key unless keys were configured. The key
     // itself is never logged or echoed.
     auto key_field = req.find("api-key");
     std::string key = key_field == req.end() ? std::string{} : std::string(key_field->value());
     if (key.empty())
-        return {error_response(make_api_error(60001, "send your key in the 'api-key' header"), req)};
+        return {
+            error_response(make_api_error(60001, "send your key in the 'api-key' header"), req)};
     if (!cfg_.api_keys.empty() &&
         std::find(cfg_.api_keys.begin(), cfg_.api_keys.end(), key) == cfg_.api_keys.end())
-        return {error_response(make_api_error(60002, "the key in the 'api-key' header is not known"), req)};
+        return {error_response(
+            make_api_error(60002, "the key in the 'api-key' header is not known"), req)};
 
     if (r.what == route::kind::signed_url)
-        return {error_response(make_api_error(emulator_codes::route_not_found,
-                                              "signed_url is not supported by the emulator; upload to "
-                                              "/api/v0/pipeline/async/file instead"), req)};
+        return {
+            error_response(make_api_error(emulator_codes::route_not_found,
+                                          "signed_url is not supported by the emulator; upload to "
+                                          "/api/v0/pipeline/async/file instead"),
+                           req)};
 
     const bool is_submit = r.what != route::kind::task_status;
     if (auto fault = inject_faults(req, is_submit, now))
@@ -159,13 +181,16 @@ reply api_router::handle(const http_request& req, steady_time now) {
             break;
         case route::kind::sync_run:
         case route::kind::submit:
-            out = submit(req, parse_json_body(req.body()), key, r.what == route::kind::sync_run, now);
+            out =
+                submit(req, parse_json_body(req.body()), key, r.what == route::kind::sync_run, now);
             break;
         default: {
             auto params = target->params();
             auto pipeline = params.find("pipeline");
-            std::string query = pipeline == params.end() ? std::string{} : std::string((*pipeline).value);
-            out = submit(req, parse_upload(query, req.body()), key, r.what == route::kind::upload_sync, now);
+            std::string query =
+                pipeline == params.end() ? std::string{} : std::string((*pipeline).value);
+            out = submit(req, parse_upload(query, req.body()), key,
+                         r.what == route::kind::upload_sync, now);
             break;
         }
         }
@@ -186,7 +211,8 @@ reply api_router::submit(const http_request& req, stored_request stored, const s
                          bool sync, steady_time now) {
     auto id = store_.submit(std::move(stored), key, sync, now, unix_micros_now());
     if (!id)
-        throw api_failure(60009, "this key already has " + std::to_string(cfg_.max_concurrent_jobs) +
+        throw api_failure(60009, "this key already has " +
+                                     std::to_string(cfg_.max_concurrent_jobs) +
                                      " jobs queued or running");
     if (sync) {
         reply r{json_response(200, {}, req)};
@@ -210,9 +236,8 @@ computed_result compute(const task_record& task) {
         out.error = make_api_error(50000, "injected task failure");
         return out;
     }
-    queue_snapshot queue{
-        std::chrono::duration<double>(task.started - task.created).count(),
-        task.running_at_start, task.waiting_at_start};
+    queue_snapshot queue{std::chrono::duration<double>(task.started - task.created).count(),
+                         task.running_at_start, task.waiting_at_start};
     try {
         out.outcome = run_pipeline(load_request(task.request), queue);
     } catch (const api_failure& f) {

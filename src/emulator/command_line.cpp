@@ -28,7 +28,9 @@ double parse_probability(std::string_view flag, std::string_view text) {
 std::size_t parse_size(std::string_view flag, std::string_view text) {
     std::size_t multiplier = 1;
     if (!text.empty() && (text.back() == 'K' || text.back() == 'M' || text.back() == 'G')) {
-        multiplier = text.back() == 'K' ? 1024 : text.back() == 'M' ? 1024 * 1024 : 1024 * 1024 * 1024;
+        multiplier = text.back() == 'K'   ? 1024
+                     : text.back() == 'M' ? 1024 * 1024
+                                          : 1024 * 1024 * 1024;
         text.remove_suffix(1);
     }
     return parse_number<std::size_t>(flag, text, 1, std::size_t{1} << 40) * multiplier;
@@ -48,8 +50,10 @@ using setter = std::function<void(config&, std::string_view flag, std::string_vi
 const std::map<std::string_view, setter>& value_flags() {
     static const std::map<std::string_view, setter> flags = {
         {"--address", [](config& c, auto, auto v) { c.address = v; }},
-        {"--port", [](config& c, auto f, auto v) { c.port = parse_number<std::uint16_t>(f, v, 0, 65535); }},
-        {"--workers", [](config& c, auto f, auto v) { c.workers = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
+        {"--port",
+         [](config& c, auto f, auto v) { c.port = parse_number<std::uint16_t>(f, v, 0, 65535); }},
+        {"--workers", [](config& c, auto f,
+                         auto v) { c.workers = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
         {"--latency",
          [](config& c, auto f, auto v) {
              try {
@@ -58,7 +62,8 @@ const std::map<std::string_view, setter>& value_flags() {
                  throw std::invalid_argument(std::string(f) + ": " + e.what());
              }
          }},
-        {"--ttl", [](config& c, auto f, auto v) { c.ttl = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+        {"--ttl", [](config& c, auto f,
+                     auto v) { c.ttl = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
         {"--api-key",
          [](config& c, auto f, auto v) {
              if (v.empty())
@@ -66,33 +71,51 @@ const std::map<std::string_view, setter>& value_flags() {
              c.api_keys.emplace_back(v);
          }},
         {"--max-concurrent-jobs",
-         [](config& c, auto f, auto v) { c.max_concurrent_jobs = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
+         [](config& c, auto f, auto v) {
+             c.max_concurrent_jobs = parse_number<std::size_t>(f, v, 0, 100'000'000);
+         }},
         {"--retry-after",
-         [](config& c, auto f, auto v) { c.retry_after = std::chrono::seconds{parse_number<long>(f, v, 0, 86400)}; }},
+         [](config& c, auto f, auto v) {
+             c.retry_after = std::chrono::seconds{parse_number<long>(f, v, 0, 86400)};
+         }},
         {"--submit-status",
          [](config& c, auto f, auto v) {
              if (v != "200" && v != "202")
                  throw std::invalid_argument(std::string(f) + ": must be 200 or 202");
              c.submit_status_202 = v == "202";
          }},
-        {"--seed", [](config& c, auto f, auto v) { c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX); }},
-        {"--task-failure-rate", [](config& c, auto f, auto v) { c.faults.task_failure_rate = parse_probability(f, v); }},
-        {"--http-500-rate", [](config& c, auto f, auto v) { c.faults.http_500_rate = parse_probability(f, v); }},
-        {"--http-503-rate", [](config& c, auto f, auto v) { c.faults.http_503_rate = parse_probability(f, v); }},
-        {"--reset-rate", [](config& c, auto f, auto v) { c.faults.reset_rate = parse_probability(f, v); }},
-        {"--slow-rate", [](config& c, auto f, auto v) { c.faults.slow_rate = parse_probability(f, v); }},
+        {"--seed", [](config& c, auto f,
+                      auto v) { c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX); }},
+        {"--task-failure-rate",
+         [](config& c, auto f, auto v) { c.faults.task_failure_rate = parse_probability(f, v); }},
+        {"--http-500-rate",
+         [](config& c, auto f, auto v) { c.faults.http_500_rate = parse_probability(f, v); }},
+        {"--http-503-rate",
+         [](config& c, auto f, auto v) { c.faults.http_503_rate = parse_probability(f, v); }},
+        {"--reset-rate",
+         [](config& c, auto f, auto v) { c.faults.reset_rate = parse_probability(f, v); }},
+        {"--slow-rate",
+         [](config& c, auto f, auto v) { c.faults.slow_rate = parse_probability(f, v); }},
         {"--slow-delay",
-         [](config& c, auto f, auto v) { c.faults.slow_delay = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+         [](config& c, auto f, auto v) {
+             c.faults.slow_delay = parse_flag_duration<std::chrono::milliseconds>(f, v);
+         }},
         {"--storm-every",
-         [](config& c, auto f, auto v) { c.faults.storm_every = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+         [](config& c, auto f, auto v) {
+             c.faults.storm_every = parse_flag_duration<std::chrono::milliseconds>(f, v);
+         }},
         {"--storm-length",
-         [](config& c, auto f, auto v) { c.faults.storm_length = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
+         [](config& c, auto f, auto v) {
+             c.faults.storm_length = parse_flag_duration<std::chrono::milliseconds>(f, v);
+         }},
         {"--tls-cert", [](config& c, auto, auto v) { c.tls_cert_file = v; }},
         {"--tls-key", [](config& c, auto, auto v) { c.tls_key_file = v; }},
         {"--body-limit", [](config& c, auto f, auto v) { c.body_limit = parse_size(f, v); }},
         {"--header-limit", [](config& c, auto f, auto v) { c.header_limit = parse_size(f, v); }},
         {"--idle-timeout",
-         [](config& c, auto f, auto v) { c.idle_timeout = parse_flag_duration<std::chrono::seconds>(f, v); }},
+         [](config& c, auto f, auto v) {
+             c.idle_timeout = parse_flag_duration<std::chrono::seconds>(f, v);
+         }},
     };
     return flags;
 }

@@ -30,8 +30,12 @@ embedded_server::~embedded_server() {
     impl_->thread.join();
 }
 
-std::uint16_t embedded_server::port() const noexcept { return impl_->srv.port(); }
-std::string embedded_server::base_url() const { return impl_->srv.base_url(); }
+std::uint16_t embedded_server::port() const noexcept {
+    return impl_->srv.port();
+}
+std::string embedded_server::base_url() const {
+    return impl_->srv.base_url();
+}
 
 std::string embedded_server::stats_json() const {
     std::promise<std::string> result;

@@ -25,7 +25,8 @@ boost::json::object emulator_stats::to_json(std::size_t queued, std::size_t runn
           {"expired", expired},
           {"stored", stored}}},
         {"polls_per_finished_task",
-         finished ? static_cast<double>(polls_of_finished_tasks) / static_cast<double>(finished) : 0.0},
+         finished ? static_cast<double>(polls_of_finished_tasks) / static_cast<double>(finished)
+                  : 0.0},
         {"detection_delay_ms",
          {{"count", detection_delay.count()},
           {"mean", detection_delay.mean() / 1000.0},

@@ -11,9 +11,9 @@ namespace oneai::emulator::detail {
 namespace {
 
 bool is_block_tag(std::string_view tag) {
-    constexpr std::array<std::string_view, 14> blocks = {"p",  "div", "br", "h1", "h2", "h3", "h4",
-                                                         "h5", "h6",  "li", "tr", "section", "article",
-                                                         "title"};
+    constexpr std::array<std::string_view, 14> blocks = {"p",  "div",     "br",      "h1",   "h2",
+                                                         "h3", "h4",      "h5",      "h6",   "li",
+                                                         "tr", "section", "article", "title"};
     for (auto b : blocks) {
         if (tag == b)
             return true;
@@ -64,7 +64,7 @@ std::string tidy(std::string_view raw) {
 
 html_article extract_html_article(std::string_view html) {
     html_article article;
-    std::string body;        // '\x01' marks block boundaries until tidy() runs
+    std::string body; // '\x01' marks block boundaries until tidy() runs
     std::string title;
     bool in_title = false, in_h1 = false;
     std::string h1;
@@ -80,7 +80,8 @@ html_article extract_html_article(std::string_view html) {
             if (closing)
                 inside.remove_prefix(1);
             std::size_t name_end = 0;
-            while (name_end < inside.size() && std::isalnum(static_cast<unsigned char>(inside[name_end])))
+            while (name_end < inside.size() &&
+                   std::isalnum(static_cast<unsigned char>(inside[name_end])))
                 ++name_end;
             std::string tag = to_lower_ascii(inside.substr(0, name_end));
             i = close + 1;

@@ -19,8 +19,12 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-beast::tcp_stream& tcp_of(beast::tcp_stream& s) { return s; }
-beast::tcp_stream& tcp_of(beast::ssl_stream<beast::tcp_stream>& s) { return s.next_layer(); }
+beast::tcp_stream& tcp_of(beast::tcp_stream& s) {
+    return s;
+}
+beast::tcp_stream& tcp_of(beast::ssl_stream<beast::tcp_stream>& s) {
+    return s.next_layer();
+}
 
 // Parse errors that mean the client sent something that is not HTTP.
 bool is_malformed(const boost::system::error_code& ec) {
@@ -96,7 +100,8 @@ asio::awaitable<void> serve(std::shared_ptr<server_core> core, Stream stream) {
             co_await wait_for_sync_run(*core, *answer.await_sync);
             if (core->stopped)
                 break;
-            auto finished = core->router.finish_sync(*answer.await_sync, request.version(), request.keep_alive());
+            auto finished = core->router.finish_sync(*answer.await_sync, request.version(),
+                                                     request.keep_alive());
             answer.response = std::move(finished.response);
         } else {
             core->schedule_store();
@@ -130,10 +135,12 @@ void start_connection(std::shared_ptr<server_core> core, asio::ip::tcp::socket s
     socket.set_option(asio::ip::tcp::no_delay(true));
     auto& io = core->io;
     if (core->tls) {
-        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *core->tls);
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
+                                                    *core->tls);
         asio::co_spawn(io, serve(std::move(core), std::move(stream)), asio::detached);
     } else {
-        asio::co_spawn(io, serve(std::move(core), beast::tcp_stream(std::move(socket))), asio::detached);
+        asio::co_spawn(io, serve(std::move(core), beast::tcp_stream(std::move(socket))),
+                       asio::detached);
     }
 }
 

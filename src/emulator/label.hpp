@@ -20,10 +20,10 @@ struct label {
     std::string skill;
     std::string name;
     std::variant<std::monostate, std::string, double> value;
-    std::optional<text_range> range;       // into the document the label belongs to
-    std::vector<text_range> input_spans;   // into the pipeline's input (summarize origins)
-    boost::json::object data;              // empty: written as null
-    std::string timestamp;                 // media offsets, audio only
+    std::optional<text_range> range;     // into the document the label belongs to
+    std::vector<text_range> input_spans; // into the pipeline's input (summarize origins)
+    boost::json::object data;            // empty: written as null
+    std::string timestamp;               // media offsets, audio only
     std::string timestamp_end;
 };
 

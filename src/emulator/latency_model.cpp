@@ -8,7 +8,9 @@
 
 namespace oneai::emulator {
 
-latency_model latency_model::fixed(duration d) { return {kind::fixed, d, d, 0.0}; }
+latency_model latency_model::fixed(duration d) {
+    return {kind::fixed, d, d, 0.0};
+}
 
 latency_model latency_model::uniform(duration lo, duration hi) {
     if (hi < lo)

@@ -14,7 +14,9 @@ namespace oneai::emulator::detail {
 namespace json = boost::json;
 namespace {
 
-[[noreturn]] void reject(int code, std::string details) { throw api_failure(code, std::move(details)); }
+[[noreturn]] void reject(int code, std::string details) {
+    throw api_failure(code, std::move(details));
+}
 
 json::value parse_json_or_reject(std::string_view text, const char* what) {
     boost::system::error_code ec;
@@ -29,7 +31,8 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 }
 
 bool contains_ci(std::string_view haystack, std::string_view needle) {
-    std::string lower = to_lower_ascii(haystack.substr(0, std::min<std::size_t>(haystack.size(), 4096)));
+    std::string lower =
+        to_lower_ascii(haystack.substr(0, std::min<std::size_t>(haystack.size(), 4096)));
     return lower.find(needle) != std::string::npos;
 }
 
@@ -76,7 +79,8 @@ std::string normalise_timestamp(const json::value& ts) {
         double seconds = ts.to_number<double>();
         if (seconds < 0)
             reject(40004, "utterance timestamp must not be negative");
-        return format_media_offset(std::chrono::milliseconds{static_cast<long long>(seconds * 1000)});
+        return format_media_offset(
+            std::chrono::milliseconds{static_cast<long long>(seconds * 1000)});
     }
     if (ts.is_string()) {
         std::string_view text = ts.get_string();
@@ -101,15 +105,16 @@ std::vector<utterance> parse_conversation(const json::value& v) {
         const auto* item = items[i].if_object();
         const json::value* text = item ? item->if_contains("utterance") : nullptr;
         if (!text || !text->is_string())
-            reject(40004, "conversation item " + std::to_string(i) +
-                              " needs an 'utterance' string");
+            reject(40004,
+                   "conversation item " + std::to_string(i) + " needs an 'utterance' string");
         utterance u;
         u.text = text->get_string();
         u.has_speaker = true;
         u.speaker = "speaker";
         if (const auto* sp = item->if_contains("speaker")) {
             if (!sp->is_string())
-                reject(40004, "conversation item " + std::to_string(i) + ": 'speaker' must be a string");
+                reject(40004,
+                       "conversation item " + std::to_string(i) + ": 'speaker' must be a string");
             u.speaker = sp->get_string();
         }
         if (const auto* ts = item->if_contains("timestamp"))
@@ -190,7 +195,8 @@ void check_first_step(const pipeline_request& r) {
     if (r.kind == input_kind::audio && first != "transcribe")
         reject(40011, "audio input must start with the 'transcribe' skill, not '" + first + "'");
     if (r.kind == input_kind::pdf && first != "pdf-extract-text")
-        reject(40003, "PDF input must start with the 'pdf-extract-text' skill, not '" + first + "'");
+        reject(40003,
+               "PDF input must start with the 'pdf-extract-text' skill, not '" + first + "'");
     for (std::size_t i = 0; i < r.steps.size(); ++i) {
         const std::string& s = r.steps[i].skill;
         if (s == "transcribe" && (i != 0 || r.kind != input_kind::audio))
@@ -267,9 +273,11 @@ pipeline_request validate(const json::object& fields, const stored_request& stor
         reject(40004, "input_type is conversation but the input is not a conversation");
     check_first_step(r);
     if (!multilingual) {
-        std::string_view probe = r.kind == input_kind::conversation ? std::string_view(r.conversation.front().text)
-                                                                   : std::string_view(r.input);
-        if ((r.kind == input_kind::text || r.kind == input_kind::conversation) && looks_non_english(probe))
+        std::string_view probe = r.kind == input_kind::conversation
+                                     ? std::string_view(r.conversation.front().text)
+                                     : std::string_view(r.input);
+        if ((r.kind == input_kind::text || r.kind == input_kind::conversation) &&
+            looks_non_english(probe))
             reject(40001, "the input does not look like English; set 'multilingual' to process it");
     }
     return r;

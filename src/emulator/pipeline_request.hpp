@@ -23,8 +23,8 @@ struct pipeline_step {
 
 struct pipeline_request {
     input_kind kind = input_kind::text;
-    std::string input;                    // text, URL or file bytes (not for conversations)
-    std::vector<utterance> conversation;  // kind == conversation
+    std::string input;                   // text, URL or file bytes (not for conversations)
+    std::vector<utterance> conversation; // kind == conversation
     std::string content_type;
     bool output_json = false;
     std::vector<pipeline_step> steps;
@@ -35,8 +35,8 @@ struct pipeline_request {
 /// JSON. A few hundred bytes beyond the input, where a parsed request would
 /// cost kilobytes; load_request() turns it back into a pipeline_request.
 struct stored_request {
-    std::string input;    // text, URL, decoded file bytes, or a conversation as JSON
-    std::string fields;   // the request object without input and encoding
+    std::string input;  // text, URL, decoded file bytes, or a conversation as JSON
+    std::string fields; // the request object without input and encoding
     bool input_is_conversation_json = false;
 };
 

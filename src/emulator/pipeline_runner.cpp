@@ -54,8 +54,8 @@ json::object stats_to_json(const queue_snapshot& q) {
 }
 
 bool is_extractor(std::string_view skill) {
-    return skill == "transcribe" || skill == "pdf-extract-text" || skill == "html-extract-article" ||
-           skill == "html-extract-text";
+    return skill == "transcribe" || skill == "pdf-extract-text" ||
+           skill == "html-extract-article" || skill == "html-extract-text";
 }
 
 // The text the first step sees.

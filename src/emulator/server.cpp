@@ -30,7 +30,8 @@ struct server::impl {
     }
 };
 
-server::server(asio::io_context& io, config cfg) : impl_(std::make_shared<impl>(io, std::move(cfg))) {
+server::server(asio::io_context& io, config cfg)
+    : impl_(std::make_shared<impl>(io, std::move(cfg))) {
     const config& c = impl_->core->cfg;
     if (c.tls_enabled()) {
         auto& ctx = impl_->core->tls.emplace(asio::ssl::context::tls_server);
@@ -42,7 +43,9 @@ server::server(asio::io_context& io, config cfg) : impl_(std::make_shared<impl>(
     }
 }
 
-server::~server() { stop(); }
+server::~server() {
+    stop();
+}
 
 std::uint16_t server::start() {
     const config& c = impl_->core->cfg;
@@ -65,7 +68,9 @@ void server::stop() {
     impl_->core->close_all();
 }
 
-std::uint16_t server::port() const noexcept { return impl_->port; }
+std::uint16_t server::port() const noexcept {
+    return impl_->port;
+}
 
 std::string server::base_url() const {
     const config& c = impl_->core->cfg;
@@ -75,7 +80,8 @@ std::string server::base_url() const {
 
 std::string server::stats_json() const {
     const auto& core = *impl_->core;
-    return boost::json::serialize(core.stats.to_json(core.store.queued(), core.store.running(), core.store.stored()));
+    return boost::json::serialize(
+        core.stats.to_json(core.store.queued(), core.store.running(), core.store.stored()));
 }
 
 } // namespace oneai::emulator

@@ -34,7 +34,9 @@ std::uint64_t server_core::add_connection(beast::tcp_stream& stream) {
     return next_connection_id++;
 }
 
-void server_core::remove_connection(std::uint64_t id) { connections.erase(id); }
+void server_core::remove_connection(std::uint64_t id) {
+    connections.erase(id);
+}
 
 void server_core::close_all() {
     stopped = true;

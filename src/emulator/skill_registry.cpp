@@ -46,6 +46,8 @@ const skill_definition* find_skill(std::string_view name) {
     return nullptr;
 }
 
-std::span<const skill_definition> all_skills() { return registry; }
+std::span<const skill_definition> all_skills() {
+    return registry;
+}
 
 } // namespace oneai::emulator::detail

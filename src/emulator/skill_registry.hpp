@@ -22,9 +22,9 @@ enum class skill_kind : std::uint8_t {
 };
 
 struct skill_call {
-    const text_document& text;        // the current text
+    const text_document& text; // the current text
     const boost::json::object& params;
-    const pipeline_request& request;  // content type, raw bytes for extractors
+    const pipeline_request& request; // content type, raw bytes for extractors
 };
 
 struct skill_output {

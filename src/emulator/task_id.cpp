@@ -7,7 +7,9 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 // Positions of the dashes in the canonical form.
-constexpr bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+constexpr bool is_dash_position(std::size_t i) {
+    return i == 8 || i == 13 || i == 18 || i == 23;
+}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9')

@@ -28,7 +28,8 @@ task_store::task_store(const config& cfg, std::mt19937_64& rng, emulator_stats& 
     : cfg_(cfg), rng_(rng), stats_(stats) {}
 
 std::uint32_t task_store::slot_of(const std::string& api_key) {
-    auto [it, fresh] = key_slots_.try_emplace(api_key, static_cast<std::uint32_t>(active_per_key_.size()));
+    auto [it, fresh] =
+        key_slots_.try_emplace(api_key, static_cast<std::uint32_t>(active_per_key_.size()));
     if (fresh)
         active_per_key_.push_back(0);
     return it->second;
@@ -145,7 +146,8 @@ const task_record* task_store::poll(const task_id& id, steady_time now) {
         if (!task.finish_seen) {
             task.finish_seen = true;
             auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - task.finished);
-            stats_.detection_delay.record(static_cast<std::uint64_t>(std::max<long long>(0, delay.count())));
+            stats_.detection_delay.record(
+                static_cast<std::uint64_t>(std::max<long long>(0, delay.count())));
         }
     }
     return &task;

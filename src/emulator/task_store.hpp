@@ -47,9 +47,9 @@ struct task_record {
     std::uint32_t waiting_at_start = 0;
     std::uint32_t key_slot = 0;
     task_state state = task_state::queued;
-    bool sync = false;          // a synchronous run: answered on its connection, never polled
+    bool sync = false; // a synchronous run: answered on its connection, never polled
     bool injected_failure = false;
-    bool finish_seen = false;   // a poll has reported the final state
+    bool finish_seen = false; // a poll has reported the final state
 
     bool finished_state() const noexcept {
         return state == task_state::completed || state == task_state::failed;
@@ -110,7 +110,7 @@ class task_store {
     std::priority_queue<timer_event, std::vector<timer_event>, std::greater<>> timers_;
     std::size_t running_ = 0;
     std::unordered_map<std::string, std::uint32_t> key_slots_;
-    std::vector<std::uint32_t> active_per_key_; // queued + running, by key slot
+    std::vector<std::uint32_t> active_per_key_;     // queued + running, by key slot
     std::unordered_set<std::uint64_t> seen_inputs_; // hashes, to count duplicate submits
 };
 

@@ -5,7 +5,9 @@
 namespace oneai::emulator::detail {
 namespace {
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 bool is_word_char(char c) {
     auto u = static_cast<unsigned char>(c);

@@ -26,8 +26,8 @@ std::int64_t unix_micros_now() {
 std::string format_media_offset(std::chrono::milliseconds offset) {
     long long ms = offset.count();
     char out[40];
-    std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%03lld", ms / 3'600'000,
-                  ms / 60'000 % 60, ms / 1000 % 60, ms % 1000);
+    std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%03lld", ms / 3'600'000, ms / 60'000 % 60,
+                  ms / 1000 % 60, ms % 1000);
     return out;
 }
 

@@ -10,7 +10,9 @@ using namespace oneai::test;
 using namespace std::chrono_literals;
 
 namespace {
-std::string encode_query(const std::string& json) { return boost::urls::encode(json, boost::urls::unreserved_chars); }
+std::string encode_query(const std::string& json) {
+    return boost::urls::encode(json, boost::urls::unreserved_chars);
+}
 } // namespace
 
 TEST_F(EmulatorTest, SyncRunAnswersWithTheResult) {
@@ -58,9 +60,12 @@ TEST_F(EmulatorTest, AsyncFileUploadTranscribesAudio) {
     start();
     http_call upload;
     upload.method = "POST";
-    upload.target = "/api/v0/pipeline/async/file?pipeline=" +
-                    encode_query(R"({"input_type":"conversation","content_type":"audio/wav","output_type":"json","steps":[{"skill":"transcribe"},{"skill":"summarize"}]})");
-    upload.headers["content-type"] = "application/json"; // as the SDKs send it, though the body is audio
+    upload.target =
+        "/api/v0/pipeline/async/file?pipeline=" +
+        encode_query(
+            R"({"input_type":"conversation","content_type":"audio/wav","output_type":"json","steps":[{"skill":"transcribe"},{"skill":"summarize"}]})");
+    upload.headers["content-type"] =
+        "application/json"; // as the SDKs send it, though the body is audio
     upload.body = make_wav(8);
     auto submitted = call(upload);
     ASSERT_EQ(submitted.status, 200u) << submitted.body;
@@ -75,8 +80,10 @@ TEST_F(EmulatorTest, SyncFileUploadExtractsPdfText) {
     start();
     http_call upload;
     upload.method = "POST";
-    upload.target = "/api/v0/pipeline/file?pipeline=" +
-                    encode_query(R"({"content_type":"application/pdf","output_type":"json","steps":[{"skill":"pdf-extract-text"}]})");
+    upload.target =
+        "/api/v0/pipeline/file?pipeline=" +
+        encode_query(
+            R"({"content_type":"application/pdf","output_type":"json","steps":[{"skill":"pdf-extract-text"}]})");
     upload.body = make_pdf("Annual report of the library");
     auto answer = call(upload);
     ASSERT_EQ(answer.status, 200u) << answer.body;
@@ -117,7 +124,8 @@ TEST_F(EmulatorTest, TasksWaitQueuedForAWorker) {
     cfg.latency = oneai::emulator::latency_model::fixed(200ms);
     start();
     std::string first = submit(simple_body);
-    std::string second = submit(R"({"input":"Another text to read.","output_type":"json","steps":[{"skill":"keywords"}]})");
+    std::string second = submit(
+        R"({"input":"Another text to read.","output_type":"json","steps":[{"skill":"keywords"}]})");
     EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + second)).json().at("status"), "QUEUED");
     auto done = wait_for(second);
     ASSERT_EQ(done.at("status"), "COMPLETED");
@@ -129,7 +137,8 @@ TEST_F(EmulatorTest, TasksWaitQueuedForAWorker) {
 
 TEST_F(EmulatorTest, FailedTasksCarryTheErrorInBothPlaces) {
     start();
-    std::string id = submit(R"({"input":"https://gone.invalid/page","output_type":"json","steps":[{"skill":"summarize"}]})");
+    std::string id = submit(
+        R"({"input":"https://gone.invalid/page","output_type":"json","steps":[{"skill":"summarize"}]})");
     auto done = wait_for(id);
     ASSERT_EQ(done.at("status"), "FAILED");
     EXPECT_EQ(done.at("error").at("status_code"), 50001);
@@ -138,7 +147,8 @@ TEST_F(EmulatorTest, FailedTasksCarryTheErrorInBothPlaces) {
 
 TEST_F(EmulatorTest, LegacyShapeWithoutOutputType) {
     start();
-    auto answer = call(post_json("/api/v0/pipeline", R"({"input":"Plain text here.","steps":[{"skill":"sentences"}]})"));
+    auto answer = call(post_json(
+        "/api/v0/pipeline", R"({"input":"Plain text here.","steps":[{"skill":"sentences"}]})"));
     ASSERT_EQ(answer.status, 200u);
     EXPECT_EQ(answer.json().at("input_text"), "Plain text here.");
     EXPECT_EQ(answer.json().at("output").as_array()[0].at("text"), "Plain text here.");
@@ -156,7 +166,8 @@ TEST_F(EmulatorTest, ValidationErrorsUseTheDocumentedCodes) {
              {R"({"input":"x","steps":[{"skill":"mind-reading"}]})", 400, 40003},
              {R"({"input":"","steps":[{"skill":"keywords"}]})", 400, 40002},
              {R"({"input":[{"speaker":"a"}],"steps":[{"skill":"keywords"}]})", 400, 40004},
-             {R"({"input":"words","content_type":"audio/wav","steps":[{"skill":"transcribe"}]})", 400, 40009},
+             {R"({"input":"words","content_type":"audio/wav","steps":[{"skill":"transcribe"}]})",
+              400, 40009},
          }) {
         for (const char* target : {"/api/v0/pipeline", "/api/v0/pipeline/async"}) {
             auto answer = call(post_json(target, c.body));

@@ -28,12 +28,16 @@ TEST_F(EmulatorTest, Http503Fault) {
 TEST_F(EmulatorTest, ResetAfterProcessingLosesTheResponse) {
     cfg.faults.reset_rate = 1.0;
     start();
-    EXPECT_THROW(call(post_json("/api/v0/pipeline/async", simple_body)), boost::system::system_error);
+    EXPECT_THROW(call(post_json("/api/v0/pipeline/async", simple_body)),
+                 boost::system::system_error);
     // The submit was processed: the task exists although the client never saw its id.
     auto s = stats();
     EXPECT_EQ(s.at("submits"), 1);
     EXPECT_EQ(s.at("faults").at("resets"), 1);
-    EXPECT_EQ(s.at("tasks").at("stored").to_number<int>() + s.at("tasks").at("completed").to_number<int>() > 0, true);
+    EXPECT_EQ(s.at("tasks").at("stored").to_number<int>() +
+                      s.at("tasks").at("completed").to_number<int>() >
+                  0,
+              true);
 }
 
 TEST_F(EmulatorTest, SlowResponsesAreHeldBack) {
@@ -57,7 +61,8 @@ TEST_F(EmulatorTest, StormsRefuseSubmitsButNotPolls) {
     EXPECT_EQ(refused.status, 429u);
     EXPECT_EQ(refused.json().at("status_code"), 60009);
     EXPECT_EQ(refused.header("retry-after"), "1");
-    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c")).status, 404u);
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c")).status,
+              404u);
     EXPECT_EQ(stats().at("faults").at("storm_429"), 1);
 }
 
@@ -78,7 +83,10 @@ TEST_F(EmulatorTest, SameSeedSameFaults) {
         start();
         std::string out;
         for (int i = 0; i < 40; ++i)
-            out += call(get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c")).status == 503 ? 'x' : '.';
+            out += call(get("/api/v0/pipeline/async/tasks/075f954c-e1d7-4b80-b24d-e460fd266c2c"))
+                               .status == 503
+                       ? 'x'
+                       : '.';
         server.reset();
         return out;
     };

@@ -59,7 +59,8 @@ TEST_F(EmulatorTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(EmulatorTest, ExpectContinueIsHonoured) {
     start();
     std::string body = simple_body;
-    std::string raw = "POST /api/v0/pipeline/async HTTP/1.1\r\nHost: x\r\napi-key: k\r\nContent-Type: application/json\r\n"
+    std::string raw = "POST /api/v0/pipeline/async HTTP/1.1\r\nHost: x\r\napi-key: "
+                      "k\r\nContent-Type: application/json\r\n"
                       "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
                       std::to_string(body.size()) + "\r\n\r\n" + body;
     std::string answer = send_raw(port(), raw);
@@ -76,7 +77,9 @@ TEST_F(EmulatorTest, ServesHttpsWithTheConfiguredCertificate) {
     ASSERT_EQ(answer.status, 200u) << answer.body;
     EXPECT_EQ(answer.json().at("status"), "success");
     // Plain HTTP to the TLS port gets no HTTP answer.
-    EXPECT_EQ(send_raw(port(), "GET /emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_EQ(
+        send_raw(port(), "GET /emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1 200"),
+        std::string::npos);
 }
 
 TEST_F(EmulatorTest, ManyConcurrentSyncRunsAllFinish) {
@@ -86,7 +89,8 @@ TEST_F(EmulatorTest, ManyConcurrentSyncRunsAllFinish) {
     std::atomic<int> ok{0};
     for (int i = 0; i < 16; ++i)
         clients.emplace_back([&, i] {
-            auto body = R"({"input":"Text number )" + std::to_string(i) + R"( is here.","steps":[{"skill":"keywords"}]})";
+            auto body = R"({"input":"Text number )" + std::to_string(i) +
+                        R"( is here.","steps":[{"skill":"keywords"}]})";
             if (send(port(), post_json("/api/v0/pipeline", body)).status == 200)
                 ++ok;
         });

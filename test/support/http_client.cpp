@@ -60,7 +60,9 @@ http_answer exchange(Stream& stream, const http_call& call, beast::flat_buffer& 
 
 } // namespace
 
-boost::json::value http_answer::json() const { return boost::json::parse(body); }
+boost::json::value http_answer::json() const {
+    return boost::json::parse(body);
+}
 
 std::string http_answer::header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -8,7 +8,9 @@ using namespace oneai::emulator;
 using namespace std::chrono_literals;
 
 namespace {
-command_line parse(std::vector<std::string_view> args) { return parse_command_line(args); }
+command_line parse(std::vector<std::string_view> args) {
+    return parse_command_line(args);
+}
 } // namespace
 
 TEST(CommandLine, DefaultsMatchTheDocumentation) {
@@ -21,11 +23,46 @@ TEST(CommandLine, DefaultsMatchTheDocumentation) {
 }
 
 TEST(CommandLine, ReadsEveryFlagInBothForms) {
-    auto cl = parse({"--port", "0", "--workers=4", "--latency", "uniform:1ms..2ms", "--ttl", "5s", "--api-key", "a",
-                     "--api-key=b", "--max-concurrent-jobs", "50", "--retry-after", "3", "--submit-status", "202",
-                     "--seed", "9", "--task-failure-rate", "0.1", "--http-500-rate", "0.2", "--http-503-rate", "0.3",
-                     "--reset-rate", "0.4", "--slow-rate", "0.5", "--slow-delay", "1s", "--storm-every", "10s",
-                     "--storm-length", "2s", "--body-limit", "1M", "--header-limit", "8K", "--idle-timeout", "5s"});
+    auto cl = parse({"--port",
+                     "0",
+                     "--workers=4",
+                     "--latency",
+                     "uniform:1ms..2ms",
+                     "--ttl",
+                     "5s",
+                     "--api-key",
+                     "a",
+                     "--api-key=b",
+                     "--max-concurrent-jobs",
+                     "50",
+                     "--retry-after",
+                     "3",
+                     "--submit-status",
+                     "202",
+                     "--seed",
+                     "9",
+                     "--task-failure-rate",
+                     "0.1",
+                     "--http-500-rate",
+                     "0.2",
+                     "--http-503-rate",
+                     "0.3",
+                     "--reset-rate",
+                     "0.4",
+                     "--slow-rate",
+                     "0.5",
+                     "--slow-delay",
+                     "1s",
+                     "--storm-every",
+                     "10s",
+                     "--storm-length",
+                     "2s",
+                     "--body-limit",
+                     "1M",
+                     "--header-limit",
+                     "8K",
+                     "--idle-timeout",
+                     "5s"});
     const config& c = cl.cfg;
     EXPECT_EQ(c.port, 0);
     EXPECT_EQ(c.workers, 4u);
@@ -69,8 +106,9 @@ TEST(CommandLine, BadFlagsSayWhatIsWrong) {
 
 TEST(CommandLine, HelpMentionsEveryFlag) {
     std::string usage = command_line_usage("oneai-emulator");
-    for (const char* flag : {"--port", "--workers", "--latency", "--ttl", "--api-key", "--max-concurrent-jobs",
-                             "--retry-after", "--seed", "--task-failure-rate", "--http-500-rate", "--http-503-rate",
-                             "--reset-rate", "--slow-rate", "--storm-every", "--tls-cert", "--body-limit"})
+    for (const char* flag :
+         {"--port", "--workers", "--latency", "--ttl", "--api-key", "--max-concurrent-jobs",
+          "--retry-after", "--seed", "--task-failure-rate", "--http-500-rate", "--http-503-rate",
+          "--reset-rate", "--slow-rate", "--storm-every", "--tls-cert", "--body-limit"})
         EXPECT_NE(usage.find(flag), std::string::npos) << flag;
 }

@@ -33,13 +33,14 @@ TEST(Duration, RejectsWhatIsNotADuration) {
 }
 
 TEST(LatencyModel, ParsesAndRoundTripsEachKind) {
-    for (const char* spec : {"fixed:200ms", "uniform:100ms..2s", "lognormal:2s,0.6", "fixed:50ms+1ms/word"})
+    for (const char* spec :
+         {"fixed:200ms", "uniform:100ms..2s", "lognormal:2s,0.6", "fixed:50ms+1ms/word"})
         EXPECT_EQ(latency_model::parse(spec).to_string(), spec);
 }
 
 TEST(LatencyModel, RejectsMalformedSpecs) {
-    for (const char* bad : {"fixed", "fixed:", "uniform:2s", "uniform:2s..1s", "lognormal:2s", "lognormal:2s,x",
-                            "gamma:1s", "fixed:1s+2ms", "fixed:1s+2ms/line"})
+    for (const char* bad : {"fixed", "fixed:", "uniform:2s", "uniform:2s..1s", "lognormal:2s",
+                            "lognormal:2s,x", "gamma:1s", "fixed:1s+2ms", "fixed:1s+2ms/line"})
         EXPECT_THROW(latency_model::parse(bad), std::invalid_argument) << bad;
 }
 
@@ -87,8 +88,10 @@ TEST(TaskId, RandomIdsAreVersion4AndRoundTrip) {
 }
 
 TEST(TaskId, RejectsNonCanonicalText) {
-    for (const char* bad : {"", "075f954c", "075f954c-e1d7-4b80-b24d-e460fd266c2", "075f954ce1d74b80b24de460fd266c2c0000",
-                            "075f954c-e1d7-4b80-b24d-e460fd266c2g", "075f954c_e1d7-4b80-b24d-e460fd266c2c"})
+    for (const char* bad :
+         {"", "075f954c", "075f954c-e1d7-4b80-b24d-e460fd266c2",
+          "075f954ce1d74b80b24de460fd266c2c0000", "075f954c-e1d7-4b80-b24d-e460fd266c2g",
+          "075f954c_e1d7-4b80-b24d-e460fd266c2c"})
         EXPECT_FALSE(detail::task_id::parse(bad)) << bad;
     EXPECT_TRUE(detail::task_id::parse("075F954C-E1D7-4B80-B24D-E460FD266C2C"));
 }

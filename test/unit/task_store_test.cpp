@@ -116,8 +116,9 @@ TEST_F(TaskStoreTest, InjectedFailuresEndFailed) {
 
 TEST_F(TaskStoreTest, ProcessingErrorsEndFailedWithoutInjection) {
     task_store store(cfg, rng, stats);
-    auto id = store.submit(parse_json_body(R"({"input":"https://down.invalid/x","steps":[{"skill":"summarize"}]})"),
-                           "k", false, t0, 0);
+    auto id = store.submit(
+        parse_json_body(R"({"input":"https://down.invalid/x","steps":[{"skill":"summarize"}]})"),
+        "k", false, t0, 0);
     store.advance(t0 + 100ms);
     EXPECT_EQ(store.find(*id)->state, task_state::failed);
     EXPECT_FALSE(store.find(*id)->injected_failure);

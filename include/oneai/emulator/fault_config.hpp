@@ -27,8 +27,8 @@ struct fault_config {
     std::chrono::milliseconds storm_length{0};
 
     bool any() const noexcept {
-        return task_failure_rate > 0 || http_500_rate > 0 || http_503_rate > 0 ||
-               reset_rate > 0 || slow_rate > 0 || storm_length.count() > 0;
+        return task_failure_rate > 0 || http_500_rate > 0 || http_503_rate > 0 || reset_rate > 0 ||
+               slow_rate > 0 || storm_length.count() > 0;
     }
 };
 

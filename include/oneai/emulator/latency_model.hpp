@@ -44,9 +44,9 @@ class latency_model {
         : kind_(k), a_(a), b_(b), sigma_(sigma) {}
 
     kind kind_;
-    duration a_;      // fixed value, uniform low bound, or lognormal median
-    duration b_;      // uniform high bound
-    double sigma_;    // lognormal shape
+    duration a_;   // fixed value, uniform low bound, or lognormal median
+    duration b_;   // uniform high bound
+    double sigma_; // lognormal shape
     duration per_word_{0};
 };
 

@@ -62,18 +62,18 @@ skill_output names(const skill_call& call) {
         const bool place = !lexicon::place_type(w.text).empty();
         // A capitalised word opening a sentence is a name only when another
         // capitalised word follows it ("Maria Lopez said"), or a known place.
-        const bool followed_by_capital = i + 1 < words.size() &&
-                                         words[i + 1].range.section == w.range.section &&
-                                         words[i + 1].range.start == w.range.end + 1 &&
-                                         is_capitalised(words[i + 1].text);
+        const bool followed_by_capital =
+            i + 1 < words.size() && words[i + 1].range.section == w.range.section &&
+            words[i + 1].range.start == w.range.end + 1 && is_capitalised(words[i + 1].text);
         if (!is_capitalised(w.text) || lexicon::is_stopword(to_lower_ascii(w.text)) ||
+            lexicon::is_calendar_word(w.text) ||
             (is_sentence_start(utterance_text, w.range.start) && !place && !followed_by_capital))
             continue;
         located_text name = w;
         // Join the following capitalised words separated by one space ("Maria Lopez").
         while (i + 1 < words.size() && words[i + 1].range.section == w.range.section &&
-               words[i + 1].range.start == name.range.end + 1 && is_capitalised(words[i + 1].text) &&
-               utterance_text[name.range.end] == ' ') {
+               words[i + 1].range.start == name.range.end + 1 &&
+               is_capitalised(words[i + 1].text) && utterance_text[name.range.end] == ' ') {
             name.range.end = words[++i].range.end;
         }
         name.text = utterance_text.substr(name.range.start, name.range.end - name.range.start);
@@ -112,7 +112,8 @@ skill_output numbers(const skill_call& call) {
         label l;
         if (where.range.start > 0 && utterance_text[where.range.start - 1] == '$') {
             --where.range.start;
-            where.text = utterance_text.substr(where.range.start, where.range.end - where.range.start);
+            where.text =
+                utterance_text.substr(where.range.start, where.range.end - where.range.start);
             l = make_label("numbers", "number", "MONEY", where);
             l.data = {{"amount", value}, {"currency", "USD"}};
         } else if (text.size() == 4 && value >= 1900 && value <= 2099 && digits == text) {
@@ -162,7 +163,8 @@ skill_output detect_language(const skill_call&) {
     // Non-English input only gets this far with `multilingual`, and the
     // emulator does not pretend to know which language it is.
     skill_output out;
-    out.labels.push_back(make_unplaced_label("detect-language", "detect-language", "language", "English"));
+    out.labels.push_back(
+        make_unplaced_label("detect-language", "detect-language", "language", "English"));
     return out;
 }
 

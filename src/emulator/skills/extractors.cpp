@@ -86,7 +86,8 @@ skill_output transcribe(const skill_call& call) {
     const bool speakers = bool_param(call.params, "speaker_detection", true);
     const bool per_word = bool_param(call.params, "timestamp_per_word", false);
     const auto stock = lexicon::filler_sentences();
-    const std::size_t count = std::clamp<std::size_t>(static_cast<std::size_t>(seconds / 4), 1, 200);
+    const std::size_t count =
+        std::clamp<std::size_t>(static_cast<std::size_t>(seconds / 4), 1, 200);
     const double each = seconds / static_cast<double>(count);
     const std::size_t seed = fnv1a(bytes);
     std::vector<utterance> utterances;
@@ -103,7 +104,8 @@ skill_output transcribe(const skill_call& call) {
             for (std::size_t w = 0; w < words.size(); ++w) {
                 label l = make_label("transcribe", "word", "word",
                                      {{i, words[w].first, words[w].second},
-                                      std::string_view(u.text).substr(words[w].first, words[w].second - words[w].first)});
+                                      std::string_view(u.text).substr(
+                                          words[w].first, words[w].second - words[w].first)});
                 l.timestamp = media_offset(i * each + w * per);
                 l.timestamp_end = media_offset(i * each + (w + 1) * per);
                 word_labels.push_back(std::move(l));
@@ -141,8 +143,9 @@ skill_output pdf_extract_text(const skill_call& call) {
         }
         std::string_view after = pdf.substr(j, 8);
         std::size_t op = after.find_first_not_of(" ]\n\r");
-        if (op != std::string_view::npos && (after.substr(op, 2) == "Tj" || after.substr(op, 2) == "TJ" ||
-                                             after.substr(op, 1) == "'")) {
+        if (op != std::string_view::npos &&
+            (after.substr(op, 2) == "Tj" || after.substr(op, 2) == "TJ" ||
+             after.substr(op, 1) == "'")) {
             if (!text.empty() && text.back() != '\n')
                 text += ' ';
             text += unescape_pdf_string(pdf.substr(i + 1, j - i - 2));
@@ -161,14 +164,16 @@ skill_output pdf_extract_text(const skill_call& call) {
 skill_output html_extract_article(const skill_call& call) {
     const bool with_headline = bool_param(call.params, "include_headline", true);
     html_article article = extract_html_article(call.text.flat_text());
-    std::string text = with_headline && !article.title.empty() ? article.title + "\n\n" + article.body
-                                                               : article.body;
+    std::string text = with_headline && !article.title.empty()
+                           ? article.title + "\n\n" + article.body
+                           : article.body;
     if (text.empty())
         throw api_failure(40002, "the HTML page has no readable text");
     skill_output out;
     out.generated = text_document::article(text);
     if (!article.title.empty()) {
-        label title = make_unplaced_label("html-extract-article", "html-extract-article", "title", article.title);
+        label title = make_unplaced_label("html-extract-article", "html-extract-article", "title",
+                                          article.title);
         if (with_headline)
             title.range = text_range{0, 0, article.title.size()};
         out.labels.push_back(std::move(title));

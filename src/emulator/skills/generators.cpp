@@ -23,7 +23,8 @@ struct replacement {
 skill_output rewrite(const text_document& doc, std::vector<replacement> changes,
                      std::string_view skill, std::string_view type) {
     std::sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.source.section, a.source.start) < std::tie(b.source.section, b.source.start);
+        return std::tie(a.source.section, a.source.start) <
+               std::tie(b.source.section, b.source.start);
     });
     skill_output out;
     std::vector<utterance> rewritten = doc.utterances();
@@ -50,8 +51,9 @@ skill_output rewrite(const text_document& doc, std::vector<replacement> changes,
         text.append(original, copied);
         rewritten[section].text = std::move(text);
     }
-    out.generated = doc.is_conversation() ? text_document::conversation(std::move(rewritten))
-                                          : text_document::article(std::move(rewritten.front().text));
+    out.generated = doc.is_conversation()
+                        ? text_document::conversation(std::move(rewritten))
+                        : text_document::article(std::move(rewritten.front().text));
     return out;
 }
 
@@ -118,10 +120,12 @@ skill_output anonymize(const skill_call& call) {
             if (end == std::string_view::npos)
                 end = text.size();
             std::string_view token = text.substr(i, end - i);
-            while (!token.empty() && (token.back() == '.' || token.back() == ',' || token.back() == ';'))
+            while (!token.empty() &&
+                   (token.back() == '.' || token.back() == ',' || token.back() == ';'))
                 token.remove_suffix(1);
-            std::size_t digits = std::count_if(token.begin(), token.end(),
-                                               [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+            std::size_t digits = std::count_if(token.begin(), token.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+            });
             bool phone = digits >= 7 && digits * 10 >= token.size() * 7;
             if (is_email(token) || phone)
                 changes.push_back({{section, i, i + token.size()}, "***", std::string(token)});
@@ -142,18 +146,22 @@ skill_output enhance(const skill_call& call) {
         std::string_view utterance_text = call.text.utterances()[w.range.section].text;
         if (i > 0 && words[i - 1].range.section == w.range.section &&
             to_lower_ascii(words[i - 1].text) == to_lower_ascii(w.text) &&
-            w.range.start == words[i - 1].range.end + 1 && utterance_text[w.range.start - 1] == ' ') {
+            w.range.start == words[i - 1].range.end + 1 &&
+            utterance_text[w.range.start - 1] == ' ') {
             // "the the": replace the pair with one word.
             std::string single(words[i - 1].text);
-            changes.push_back({{w.range.section, words[i - 1].range.start, w.range.end}, single, single});
+            changes.push_back(
+                {{w.range.section, words[i - 1].range.start, w.range.end}, single, single});
             continue;
         }
         bool starts_sentence = std::any_of(sentences.begin(), sentences.end(), [&](const auto& s) {
             return s.range.section == w.range.section && s.range.start == w.range.start;
         });
-        if (w.text == "i" || (starts_sentence && std::islower(static_cast<unsigned char>(w.text.front())))) {
+        if (w.text == "i" ||
+            (starts_sentence && std::islower(static_cast<unsigned char>(w.text.front())))) {
             std::string fixed(w.text);
-            fixed.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(fixed.front())));
+            fixed.front() =
+                static_cast<char>(std::toupper(static_cast<unsigned char>(fixed.front())));
             changes.push_back({w.range, fixed, fixed});
         }
     }
@@ -182,7 +190,8 @@ skill_output business_entities(const skill_call& call) {
         where.text = utterance_text.substr(where.range.start, where.range.end - where.range.start);
         label l = make_label("business-entities", "business-entity", "pricing", where);
         l.value = amount + " USD" + (unit.empty() ? "" : " per " + unit);
-        l.data = {{"amount", std::strtod(amount.c_str(), nullptr)}, {"currency", "USD"}, {"unit", unit}};
+        l.data = {
+            {"amount", std::strtod(amount.c_str(), nullptr)}, {"currency", "USD"}, {"unit", unit}};
         out.labels.push_back(std::move(l));
     }
     return out;

@@ -12,28 +12,29 @@ bool contains(const std::array<std::string_view, N>& words, std::string_view wor
 }
 
 constexpr std::array<std::string_view, 96> stopwords = {
-    "a",     "about", "above", "after", "again", "all",   "also",   "am",    "an",    "and",
-    "any",   "are",   "as",    "at",    "be",    "been",  "before", "being", "below", "but",
-    "by",    "can",   "could", "did",   "do",    "does",  "doing",  "down",  "each",  "few",
-    "for",   "from",  "had",   "has",   "have",  "having", "he",    "her",   "here",  "hers",
-    "him",   "his",   "how",   "i",     "if",    "in",    "into",   "is",    "it",    "its",
-    "just",  "let's", "me",    "more",  "most",  "my",    "no",     "nor",   "not",   "now",
-    "of",    "off",   "on",    "once",  "only",  "or",    "other",  "our",   "out",   "over",
-    "own",   "same",  "she",   "should", "so",   "some",  "such",   "than",  "that",  "the",
-    "their", "them",  "then",  "there", "these", "they",  "this",   "those", "to",    "very",
-    "was",   "we",    "were",  "what",  "with",  "you",
+    "a",     "about", "above", "after",  "again", "all",    "also",   "am",    "an",    "and",
+    "any",   "are",   "as",    "at",     "be",    "been",   "before", "being", "below", "but",
+    "by",    "can",   "could", "did",    "do",    "does",   "doing",  "down",  "each",  "few",
+    "for",   "from",  "had",   "has",    "have",  "having", "he",     "her",   "here",  "hers",
+    "him",   "his",   "how",   "i",      "if",    "in",     "into",   "is",    "it",    "its",
+    "just",  "let's", "me",    "more",   "most",  "my",     "no",     "nor",   "not",   "now",
+    "of",    "off",   "on",    "once",   "only",  "or",     "other",  "our",   "out",   "over",
+    "own",   "same",  "she",   "should", "so",    "some",   "such",   "than",  "that",  "the",
+    "their", "them",  "then",  "there",  "these", "they",   "this",   "those", "to",    "very",
+    "was",   "we",    "were",  "what",   "with",  "you",
 };
 
 constexpr std::array<std::string_view, 24> positive = {
-    "amazing", "beautiful", "best",   "brilliant", "delighted", "enjoy",    "excellent", "fantastic",
-    "glad",    "good",      "great",  "happy",     "love",      "lovely",   "nice",      "perfect",
-    "pleased", "recommend", "smooth", "success",   "thank",     "thanks",   "well",      "wonderful",
+    "amazing", "beautiful", "best",   "brilliant", "delighted", "enjoy",  "excellent", "fantastic",
+    "glad",    "good",      "great",  "happy",     "love",      "lovely", "nice",      "perfect",
+    "pleased", "recommend", "smooth", "success",   "thank",     "thanks", "well",      "wonderful",
 };
 
 constexpr std::array<std::string_view, 24> negative = {
-    "angry",    "annoyed", "awful",  "bad",      "broken",   "complaint", "disappointed", "fail",
-    "failed",   "failure", "hate",   "horrible", "late",     "poor",      "problem",      "sad",
-    "slow",     "sorry",   "terrible", "unacceptable", "unhappy", "upset", "worse",      "worst",
+    "angry",        "annoyed",      "awful",   "bad",     "broken", "complaint",
+    "disappointed", "fail",         "failed",  "failure", "hate",   "horrible",
+    "late",         "poor",         "problem", "sad",     "slow",   "sorry",
+    "terrible",     "unacceptable", "unhappy", "upset",   "worse",  "worst",
 };
 
 struct emotion_word {
@@ -41,17 +42,22 @@ struct emotion_word {
     std::string_view emotion;
 };
 constexpr std::array emotion_words = {
-    emotion_word{"afraid", "fear"},        emotion_word{"amazed", "surprise"},
-    emotion_word{"angry", "anger"},        emotion_word{"annoyed", "anger"},
+    emotion_word{"afraid", "fear"},         emotion_word{"amazed", "surprise"},
+    emotion_word{"angry", "anger"},         emotion_word{"annoyed", "anger"},
     emotion_word{"astonished", "surprise"}, emotion_word{"delighted", "happiness"},
-    emotion_word{"excited", "happiness"},  emotion_word{"furious", "anger"},
-    emotion_word{"glad", "happiness"},     emotion_word{"happy", "happiness"},
-    emotion_word{"love", "happiness"},     emotion_word{"miserable", "sadness"},
-    emotion_word{"sad", "sadness"},        emotion_word{"scared", "fear"},
-    emotion_word{"shocked", "surprise"},   emotion_word{"surprised", "surprise"},
-    emotion_word{"unhappy", "sadness"},    emotion_word{"upset", "sadness"},
+    emotion_word{"excited", "happiness"},   emotion_word{"furious", "anger"},
+    emotion_word{"glad", "happiness"},      emotion_word{"happy", "happiness"},
+    emotion_word{"love", "happiness"},      emotion_word{"miserable", "sadness"},
+    emotion_word{"sad", "sadness"},         emotion_word{"scared", "fear"},
+    emotion_word{"shocked", "surprise"},    emotion_word{"surprised", "surprise"},
+    emotion_word{"unhappy", "sadness"},     emotion_word{"upset", "sadness"},
     emotion_word{"worried", "fear"},
 };
+
+constexpr std::array<std::string_view, 19> calendar = {
+    "Monday",    "Tuesday",  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January",   "February", "March",     "April",    "June",   "July",     "August",
+    "September", "October",  "November",  "December", "May"};
 
 struct place {
     std::string_view name;
@@ -94,9 +100,15 @@ constexpr std::array<std::string_view, 24> filler = {
 
 } // namespace
 
-bool is_stopword(std::string_view w) { return contains(stopwords, w); }
-bool is_positive(std::string_view w) { return contains(positive, w); }
-bool is_negative(std::string_view w) { return contains(negative, w); }
+bool is_stopword(std::string_view w) {
+    return contains(stopwords, w);
+}
+bool is_positive(std::string_view w) {
+    return contains(positive, w);
+}
+bool is_negative(std::string_view w) {
+    return contains(negative, w);
+}
 
 std::string_view emotion_of(std::string_view w) {
     for (const auto& e : emotion_words) {
@@ -104,6 +116,10 @@ std::string_view emotion_of(std::string_view w) {
             return e.emotion;
     }
     return {};
+}
+
+bool is_calendar_word(std::string_view w) {
+    return contains(calendar, w);
 }
 
 std::string_view place_type(std::string_view w) {
@@ -114,6 +130,8 @@ std::string_view place_type(std::string_view w) {
     return {};
 }
 
-std::span<const std::string_view> filler_sentences() { return filler; }
+std::span<const std::string_view> filler_sentences() {
+    return filler;
+}
 
 } // namespace oneai::emulator::detail::lexicon

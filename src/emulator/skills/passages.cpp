@@ -29,7 +29,8 @@ std::string first_words(std::string_view sentence, std::size_t count) {
     if (words.empty())
         return {};
     std::size_t last = std::min(count, words.size()) - 1;
-    return std::string(sentence.substr(words.front().first, words[last].second - words.front().first));
+    return std::string(
+        sentence.substr(words.front().first, words[last].second - words.front().first));
 }
 
 // Labels every sentence for which `category` names a class.
@@ -81,7 +82,8 @@ skill_output headline(const skill_call& call) {
     if (all.empty())
         return out;
     const std::string kind = string_param(call.params, "headlines_type", "headline");
-    const long long variations = std::clamp<long long>(int_param(call.params, "variations", 1), 1, 5);
+    const long long variations =
+        std::clamp<long long>(int_param(call.params, "variations", 1), 1, 5);
     for (long long v = 0; v < variations; ++v) {
         std::string text = first_words(all.front().text, static_cast<std::size_t>(8 - v));
         if (kind == "clickbait")
@@ -98,9 +100,10 @@ skill_output subheading(const skill_call& call) {
     std::size_t last_end = 0;
     for (const auto& s : sentences_of(call.text)) {
         std::string_view utterance_text = call.text.utterances()[s.range.section].text;
-        bool new_paragraph = s.range.section != last_section ||
-                             utterance_text.substr(last_end, s.range.start - last_end).find("\n\n") !=
-                                 std::string_view::npos;
+        bool new_paragraph =
+            s.range.section != last_section ||
+            utterance_text.substr(last_end, s.range.start - last_end).find("\n\n") !=
+                std::string_view::npos;
         last_section = s.range.section;
         last_end = s.range.end;
         if (new_paragraph) {
@@ -136,20 +139,20 @@ skill_output sales_insights(const skill_call& call) {
 }
 
 skill_output service_email_insights(const skill_call& call) {
-    return classify_sentences(call, "service-email-insights", "service-email-insights",
-                              [](std::string_view s) {
-        if (contains_phrase(s, {"hi", "hello", "dear", "greetings"}))
-            return std::string_view("Intro");
-        if (contains_phrase(s, {"regards", "sincerely", "best", "cheers"}))
-            return std::string_view("Outro");
-        if (contains_phrase(s, {"disappointed", "complaint", "unacceptable", "terrible"}))
-            return std::string_view("Complaint");
-        if (contains_phrase(s, {"please", "could you", "can you", "would you"}))
-            return std::string_view("Request");
-        if (!s.empty() && s.back() == '?')
-            return std::string_view("Query");
-        return std::string_view{};
-    });
+    return classify_sentences(
+        call, "service-email-insights", "service-email-insights", [](std::string_view s) {
+            if (contains_phrase(s, {"hi", "hello", "dear", "greetings"}))
+                return std::string_view("Intro");
+            if (contains_phrase(s, {"regards", "sincerely", "best", "cheers"}))
+                return std::string_view("Outro");
+            if (contains_phrase(s, {"disappointed", "complaint", "unacceptable", "terrible"}))
+                return std::string_view("Complaint");
+            if (contains_phrase(s, {"please", "could you", "can you", "would you"}))
+                return std::string_view("Request");
+            if (!s.empty() && s.back() == '?')
+                return std::string_view("Query");
+            return std::string_view{};
+        });
 }
 
 // Segments of four sentences, each labelled at its first sentence with the
@@ -163,7 +166,8 @@ skill_output dialogue_segmentation(const skill_call& call) {
         for (std::size_t i = first; i < std::min(all.size(), first + segment_length); ++i)
             joined += std::string(all[i].text) + " ";
         auto ranking = ranked_keywords(text_document::article(joined));
-        label l = make_label("dialogue-segmentation", "dialogue-segment", "dialogue-segment", all[first]);
+        label l =
+            make_label("dialogue-segmentation", "dialogue-segment", "dialogue-segment", all[first]);
         l.value = ranking.empty() ? std::string("general") : ranking.front().first;
         out.labels.push_back(std::move(l));
     }
