@@ -3,17 +3,8 @@
 #include "../support/emulator_fixture.hpp"
 #include "../support/sample_files.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 using namespace oneai::test;
 using namespace std::chrono_literals;
-
-namespace {
-std::string encode_query(const std::string& json) {
-    return boost::urls::encode(json, boost::urls::unreserved_chars);
-}
-} // namespace
 
 TEST_F(EmulatorTest, SyncRunAnswersWithTheResult) {
     start();
@@ -58,16 +49,12 @@ TEST_F(EmulatorTest, SubmitCanAnswer202) {
 
 TEST_F(EmulatorTest, AsyncFileUploadTranscribesAudio) {
     start();
-    http_call upload;
-    upload.method = "POST";
-    upload.target =
-        "/api/v0/pipeline/async/file?pipeline=" +
-        encode_query(
-            R"({"input_type":"conversation","content_type":"audio/wav","output_type":"json","steps":[{"skill":"transcribe"},{"skill":"summarize"}]})");
-    upload.headers["content-type"] =
-        "application/json"; // as the SDKs send it, though the body is audio
-    upload.body = make_wav(8);
-    auto submitted = call(upload);
+    // The SDKs label the raw audio body application/json; the type comes from the query.
+    auto submitted =
+        upload("/api/v0/pipeline/async/file",
+               R"({"input_type":"conversation","content_type":"audio/wav",)"
+               R"("output_type":"json","steps":[{"skill":"transcribe"},{"skill":"summarize"}]})",
+               make_wav(8));
     ASSERT_EQ(submitted.status, 200u) << submitted.body;
     auto done = wait_for(std::string(submitted.json().at("task_id").as_string()));
     ASSERT_EQ(done.at("status"), "COMPLETED") << done;
@@ -78,14 +65,10 @@ TEST_F(EmulatorTest, AsyncFileUploadTranscribesAudio) {
 
 TEST_F(EmulatorTest, SyncFileUploadExtractsPdfText) {
     start();
-    http_call upload;
-    upload.method = "POST";
-    upload.target =
-        "/api/v0/pipeline/file?pipeline=" +
-        encode_query(
-            R"({"content_type":"application/pdf","output_type":"json","steps":[{"skill":"pdf-extract-text"}]})");
-    upload.body = make_pdf("Annual report of the library");
-    auto answer = call(upload);
+    auto answer = upload("/api/v0/pipeline/file",
+                         R"({"content_type":"application/pdf","output_type":"json",)"
+                         R"("steps":[{"skill":"pdf-extract-text"}]})",
+                         make_pdf("Annual report of the library"));
     ASSERT_EQ(answer.status, 200u) << answer.body;
     EXPECT_EQ(answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance"),
               "Annual report of the library");

@@ -7,6 +7,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -30,6 +32,19 @@ class EmulatorTest : public ::testing::Test {
     std::uint16_t port() const { return server->port(); }
 
     http_answer call(const http_call& c) { return send(port(), c); }
+
+    /// A raw-bytes upload to `endpoint` (/async/file or /file) with the pipeline
+    /// in the query, labelled application/json as the SDKs label every upload.
+    http_answer upload(const std::string& endpoint, const std::string& pipeline_json,
+                       std::string bytes) {
+        http_call c;
+        c.method = "POST";
+        c.target = endpoint +
+                   "?pipeline=" + boost::urls::encode(pipeline_json, boost::urls::unreserved_chars);
+        c.headers["content-type"] = "application/json";
+        c.body = std::move(bytes);
+        return call(c);
+    }
 
     std::string submit(const std::string& body) {
         auto answer = call(post_json("/api/v0/pipeline/async", body));

@@ -278,7 +278,8 @@ TEST(PipelineRunner, CsvRowsBecomeOutputs) {
 }
 
 TEST(PipelineRunner, WeekdaysAndMonthsAreNotNames) {
-    auto result = run(R"({"input":"The board met Maria Lopez on Tuesday in March.","output_type":"json","steps":[{"skill":"names"}]})");
+    auto result = run(
+        R"({"input":"The board met Maria Lopez on Tuesday in March.","output_type":"json","steps":[{"skill":"names"}]})");
     std::vector<std::string> names;
     for (const auto& l : result.at("output").as_array()[0].at("labels").as_array())
         names.emplace_back(l.at("value").as_string());
