@@ -1,6 +1,6 @@
 #include <oneai/emulator/command_line.hpp>
 
-#include "duration_text.hpp"
+#include "common/duration_text.hpp"
 
 #include <charconv>
 #include <functional>
@@ -39,7 +39,7 @@ std::size_t parse_size(std::string_view flag, std::string_view text) {
 template <typename Duration>
 Duration parse_flag_duration(std::string_view flag, std::string_view text) {
     try {
-        return std::chrono::duration_cast<Duration>(detail::parse_duration(text));
+        return std::chrono::duration_cast<Duration>(common::parse_duration(text));
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(std::string(flag) + ": " + e.what());
     }

@@ -1,6 +1,6 @@
 #include <oneai/emulator/latency_model.hpp>
 
-#include "duration_text.hpp"
+#include "common/duration_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -42,7 +42,7 @@ latency_model latency_model::parse(std::string_view spec) {
         constexpr std::string_view suffix = "/word";
         if (cost.size() <= suffix.size() || cost.substr(cost.size() - suffix.size()) != suffix)
             return fail("the per-word part must look like +2ms/word");
-        per_word = detail::parse_duration(cost.substr(0, cost.size() - suffix.size()));
+        per_word = common::parse_duration(cost.substr(0, cost.size() - suffix.size()));
         spec = spec.substr(0, plus);
     }
     auto colon = spec.find(':');
@@ -52,13 +52,13 @@ latency_model latency_model::parse(std::string_view spec) {
     std::string_view args = spec.substr(colon + 1);
     latency_model model = fixed(duration{0});
     if (name == "fixed") {
-        model = fixed(detail::parse_duration(args));
+        model = fixed(common::parse_duration(args));
     } else if (name == "uniform") {
         auto dots = args.find("..");
         if (dots == std::string_view::npos)
             return fail("uniform takes LOW..HIGH");
-        model = uniform(detail::parse_duration(args.substr(0, dots)),
-                        detail::parse_duration(args.substr(dots + 2)));
+        model = uniform(common::parse_duration(args.substr(0, dots)),
+                        common::parse_duration(args.substr(dots + 2)));
     } else if (name == "lognormal") {
         auto comma = args.find(',');
         if (comma == std::string_view::npos)
@@ -68,7 +68,7 @@ latency_model latency_model::parse(std::string_view spec) {
         auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), sigma);
         if (ec != std::errc{} || end != s.data() + s.size())
             return fail("sigma must be a number");
-        model = lognormal(detail::parse_duration(args.substr(0, comma)), sigma);
+        model = lognormal(common::parse_duration(args.substr(0, comma)), sigma);
     } else {
         return fail("unknown kind '" + std::string(name) + "'");
     }
@@ -101,21 +101,21 @@ std::string latency_model::to_string() const {
     std::string out;
     switch (kind_) {
     case kind::fixed:
-        out = "fixed:" + detail::format_duration(a_);
+        out = "fixed:" + common::format_duration(a_);
         break;
     case kind::uniform:
-        out = "uniform:" + detail::format_duration(a_) + ".." + detail::format_duration(b_);
+        out = "uniform:" + common::format_duration(a_) + ".." + common::format_duration(b_);
         break;
     case kind::lognormal: {
         char sigma[32];
         auto [end, ec] = std::to_chars(sigma, sigma + sizeof sigma, sigma_);
         (void)ec;
-        out = "lognormal:" + detail::format_duration(a_) + "," + std::string(sigma, end);
+        out = "lognormal:" + common::format_duration(a_) + "," + std::string(sigma, end);
         break;
     }
     }
     if (per_word_.count() != 0)
-        out += "+" + detail::format_duration(per_word_) + "/word";
+        out += "+" + common::format_duration(per_word_) + "/word";
     return out;
 }
 

@@ -3,8 +3,8 @@
 
 #include <oneai/emulator/latency_model.hpp>
 
+#include "common/duration_text.hpp"
 #include "emulator/base64.hpp"
-#include "emulator/duration_text.hpp"
 #include "emulator/histogram.hpp"
 #include "emulator/task_id.hpp"
 #include "emulator/time_text.hpp"
@@ -17,7 +17,7 @@
 
 using namespace oneai::emulator;
 using namespace std::chrono_literals;
-using detail::parse_duration;
+using oneai::common::parse_duration;
 
 TEST(Duration, ParsesEveryUnit) {
     EXPECT_EQ(parse_duration("500us"), 500us);

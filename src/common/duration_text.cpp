@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace oneai::emulator::detail {
+namespace oneai::common {
 
 std::chrono::microseconds parse_duration(std::string_view text) {
     auto fail = [&](const char* why) {
@@ -48,4 +48,4 @@ std::string format_duration(std::chrono::microseconds d) {
     return std::to_string(us) + "us";
 }
 
-} // namespace oneai::emulator::detail
+} // namespace oneai::common

@@ -1,11 +1,12 @@
 #pragma once
-// Human durations on the command line: "250ms", "2s", "1.5s", "3m", "500us", "1h".
+// Human durations for flags and policies, shared by the emulator and the client: "250ms", "2s",
+// "1.5s", "3m", "500us", "1h".
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
-namespace oneai::emulator::detail {
+namespace oneai::common {
 
 /// Throws std::invalid_argument naming the text when it is not a duration.
 std::chrono::microseconds parse_duration(std::string_view text);
@@ -13,4 +14,4 @@ std::chrono::microseconds parse_duration(std::string_view text);
 /// The shortest exact form: "200ms", "2s", "1500us".
 std::string format_duration(std::chrono::microseconds d);
 
-} // namespace oneai::emulator::detail
+} // namespace oneai::common

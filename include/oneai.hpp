@@ -1,0 +1,23 @@
+#pragma once
+// Convenience header: the whole public interface of the oneai client.
+#include <oneai/backoff.hpp>
+#include <oneai/client.hpp>
+#include <oneai/client_counters.hpp>
+#include <oneai/diagnostics.hpp>
+#include <oneai/error.hpp>
+#include <oneai/error_with_diagnostics.hpp>
+#include <oneai/input.hpp>
+#include <oneai/label.hpp>
+#include <oneai/observer.hpp>
+#include <oneai/options.hpp>
+#include <oneai/pipeline.hpp>
+#include <oneai/poll_policy.hpp>
+#include <oneai/result.hpp>
+#include <oneai/retry_budget.hpp>
+#include <oneai/retry_policy.hpp>
+#include <oneai/step_output.hpp>
+#include <oneai/task.hpp>
+#include <oneai/task_status.hpp>
+#include <oneai/tls_options.hpp>
+#include <oneai/with_deadline.hpp>
+#include <oneai/with_diagnostics.hpp>

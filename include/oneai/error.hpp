@@ -1,0 +1,45 @@
+#pragma once
+// Error codes of the oneai category. They convert to std::error_code; Asio
+// handlers receive them as boost::system::error_code.
+
+#include <boost/system/error_code.hpp>
+
+namespace oneai {
+
+using error_code = boost::system::error_code;
+
+enum class errc {
+    success = 0,
+    task_failed = 1,    // the task ended FAILED on the server (see diagnostics)
+    polling_exhausted,  // the poll policy's max polls or max duration ran out; the task may still
+                        // finish
+    deadline_exceeded,  // the operation's deadline passed; the task may still finish
+    rate_limited,       // 429 (or 503) persisted, or Retry-After exceeds the time left
+    server_unavailable, // 503 persisted
+    server_error,       // 5xx persisted
+    bad_response,       // the server's answer was not what the API promises (bad JSON, shape)
+    unknown_submission_outcome, // a submit may have reached the server but its answer was lost
+    unauthorized,               // 401: missing or unknown API key
+    forbidden,                  // 403: quota, expired key, skill not allowed
+    invalid_request,            // other 4xx: the request itself is wrong (see diagnostics)
+    task_not_found,             // 404 on a task id: never existed or expired
+    response_too_large,         // the response exceeded options::max_response_size
+    missing_api_key,            // no key in options nor ONEAI_API_KEY
+    invalid_argument,           // a bad base URL, an unreadable file, ...
+    client_shutdown,            // client::shutdown() ended the operation
+};
+
+const boost::system::error_category& oneai_category() noexcept;
+
+inline error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), oneai_category()};
+}
+
+/// True for errors after which the same call may succeed later (transport
+/// failures, rate limiting, overload, deadlines).
+bool is_transient(const error_code& ec) noexcept;
+
+} // namespace oneai
+
+template <>
+struct boost::system::is_error_code_enum<oneai::errc> : std::true_type {};

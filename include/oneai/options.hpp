@@ -1,0 +1,40 @@
+#pragma once
+// Everything a client is configured with, as a plain aggregate with defaults.
+
+#include <oneai/poll_policy.hpp>
+#include <oneai/retry_policy.hpp>
+#include <oneai/tls_options.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace oneai {
+
+struct options {
+    std::string base_url = "https://api.oneai.com";
+    /// Empty: read ONEAI_API_KEY from the environment when the client is made.
+    std::string api_key;
+    /// Empty: `cpp-sdk/<version>/<install id>`.
+    std::string user_agent;
+
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+    /// One HTTP exchange (write the request, read the whole response).
+    std::chrono::milliseconds request_timeout{std::chrono::seconds{60}};
+    /// Default deadline of a whole wait or run (submit and polling); 0 = none.
+    std::chrono::milliseconds task_deadline{std::chrono::hours{1}};
+
+    std::size_t max_connections_per_host = 32;
+    /// Idle kept-alive connections older than this are closed instead of reused.
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds{30}};
+    /// Longest wait for a free connection before the request fails.
+    std::chrono::milliseconds pool_wait_timeout{std::chrono::seconds{30}};
+    /// Larger responses fail with errc::response_too_large.
+    std::size_t max_response_size = 64 * 1024 * 1024;
+
+    tls_options tls;
+    poll_policy polling;
+    retry_policy retries;
+};
+
+} // namespace oneai

@@ -1,0 +1,47 @@
+#pragma once
+// A pipeline result, parsed from either shape the API writes
+// (`output_type:"json"` or legacy). Outputs are found by step, never by
+// position: the service omits the input entry when a generator comes first.
+
+#include <oneai/step_output.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boost::json {
+class value;
+}
+
+namespace oneai {
+
+struct result_stats {
+    double concurrency_wait_time = 0;
+    long total_running_jobs = 0;
+    long total_waiting_jobs = 0;
+};
+
+class result {
+  public:
+    std::vector<utterance> input;     // the text the pipeline ran on
+    std::vector<step_output> outputs; // in the API's order
+    result_stats stats;
+    std::vector<result> rows; // CSV input: one result per row
+
+    /// The output of the step with this skill name, or of the input ("input").
+    const step_output* output_of(std::string_view step_name) const;
+    /// The generated summary text, if summarize ran.
+    std::optional<std::string> summary() const;
+    /// Labels of one skill across all outputs.
+    std::vector<const label*> labels_of(std::string_view skill) const;
+
+    /// The whole result as received, for fields this type does not model.
+    const boost::json::value& raw() const;
+    void set_raw(std::shared_ptr<const boost::json::value> raw) { raw_ = std::move(raw); }
+
+  private:
+    std::shared_ptr<const boost::json::value> raw_;
+};
+
+} // namespace oneai

@@ -1,0 +1,104 @@
+#pragma once
+// A completion-token adapter that bounds an operation in time (Asio 1.26 has
+// no cancel_after): `c.async_wait(t, oneai::with_deadline(ex, 5s, token))`.
+// When the time runs out the operation is cancelled (terminal by default;
+// pass partial to merely stop waiting) and completes with
+// errc::deadline_exceeded. The caller's own cancellation still works.
+
+#include <oneai/error.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associator.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace oneai {
+
+template <typename InnerToken>
+struct deadline_t {
+    boost::asio::any_io_executor executor;
+    std::chrono::steady_clock::duration timeout;
+    boost::asio::cancellation_type type;
+    InnerToken inner;
+};
+
+template <typename InnerToken>
+deadline_t<std::decay_t<InnerToken>>
+with_deadline(boost::asio::any_io_executor ex, std::chrono::steady_clock::duration timeout,
+              InnerToken&& token,
+              boost::asio::cancellation_type type = boost::asio::cancellation_type::terminal) {
+    return {std::move(ex), timeout, type, std::forward<InnerToken>(token)};
+}
+
+namespace detail {
+
+struct deadline_state {
+    deadline_state(boost::asio::any_io_executor ex, std::chrono::steady_clock::duration d)
+        : timer(std::move(ex), d) {}
+    boost::asio::steady_timer timer;
+    boost::asio::cancellation_signal signal;
+    bool expired = false;
+};
+
+template <typename Handler, typename T>
+struct deadline_handler {
+    Handler handler;
+    std::shared_ptr<deadline_state> state;
+
+    void operator()(error_code ec, T value) {
+        state->timer.cancel();
+        boost::asio::get_associated_cancellation_slot(handler).clear();
+        if (ec && state->expired)
+            ec = errc::deadline_exceeded;
+        std::move(handler)(ec, std::move(value));
+    }
+};
+
+} // namespace detail
+} // namespace oneai
+
+template <typename InnerToken, typename T>
+struct boost::asio::async_result<oneai::deadline_t<InnerToken>, void(oneai::error_code, T)> {
+    template <typename Initiation, typename... Args>
+    static auto initiate(Initiation&& init, oneai::deadline_t<InnerToken> token, Args&&... args) {
+        return boost::asio::async_initiate<InnerToken, void(oneai::error_code, T)>(
+            [init = std::forward<Initiation>(init), ex = token.executor, timeout = token.timeout,
+             type = token.type](auto handler, auto&&... rest) mutable {
+                auto state = std::make_shared<oneai::detail::deadline_state>(ex, timeout);
+                auto outer = boost::asio::get_associated_cancellation_slot(handler);
+                if (outer.is_connected())
+                    outer.assign(
+                        [s = state.get()](boost::asio::cancellation_type t) { s->signal.emit(t); });
+                state->timer.async_wait([weak = std::weak_ptr(state), type](oneai::error_code ec) {
+                    if (auto s = weak.lock(); s && !ec) {
+                        s->expired = true;
+                        s->signal.emit(type);
+                    }
+                });
+                auto slot = state->signal.slot();
+                std::move(init)(boost::asio::bind_cancellation_slot(
+                                    slot,
+                                    oneai::detail::deadline_handler<decltype(handler), T>{
+                                        std::move(handler), std::move(state)}),
+                                std::forward<decltype(rest)>(rest)...);
+            },
+            token.inner, std::forward<Args>(args)...);
+    }
+};
+
+// The wrapper keeps the inner handler's executor and allocator.
+template <template <typename, typename> class Associator, typename Handler, typename T,
+          typename DefaultCandidate>
+struct boost::asio::associator<Associator, oneai::detail::deadline_handler<Handler, T>,
+                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
+    static typename Associator<Handler, DefaultCandidate>::type
+    get(const oneai::detail::deadline_handler<Handler, T>& h,
+        const DefaultCandidate& c = DefaultCandidate()) noexcept {
+        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+    }
+};

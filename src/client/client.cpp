@@ -1,0 +1,139 @@
+#include <oneai/client.hpp>
+
+#include "client_impl.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/this_coro.hpp>
+
+namespace oneai {
+namespace {
+
+// Runs one operation's coroutine: links the caller's cancellation slot and the
+// client's shutdown to it, keeps the diagnostics in place, and delivers the
+// outcome on the caller's executor.
+template <typename T, typename MakeCoroutine>
+void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
+            asio::any_completion_handler<void(error_code, T)> handler,
+            asio::cancellation_type accepted, MakeCoroutine make) {
+    struct op_state {
+        std::shared_ptr<asio::cancellation_signal> signal =
+            std::make_shared<asio::cancellation_signal>();
+        diagnostics own_diag;
+    };
+    auto state = std::make_shared<op_state>();
+    diagnostics& diag = caller_diag ? *caller_diag : state->own_diag;
+    diag.clear();
+    auto caller_slot = asio::get_associated_cancellation_slot(handler);
+    if (caller_slot.is_connected())
+        caller_slot.assign(
+            [signal = state->signal](asio::cancellation_type t) { signal->emit(t); });
+    auto registration = self->running.insert(self->running.end(), state->signal);
+    ++self->counters.in_flight;
+
+    auto body = [](std::shared_ptr<client::impl> self, asio::cancellation_type accepted,
+                   MakeCoroutine make, diagnostics& diag) -> asio::awaitable<op_outcome<T>> {
+        co_await asio::this_coro::reset_cancellation_state(
+            [accepted](asio::cancellation_type t) { return t & accepted; });
+        co_return co_await make(*self, diag);
+    };
+    asio::co_spawn(
+        self->ex, body(self, accepted, std::move(make), diag),
+        asio::bind_cancellation_slot(
+            state->signal->slot(), [self, state, registration, &diag, handler = std::move(handler)](
+                                       std::exception_ptr ep, op_outcome<T> outcome) mutable {
+                self->running.erase(registration);
+                --self->counters.in_flight;
+                if (ep) { // a bug or an allocation failure: report it, do not lose the handler
+                    try {
+                        std::rethrow_exception(ep);
+                    } catch (const std::exception& e) {
+                        diag.message = e.what();
+                    } catch (...) {
+                        diag.message = "unknown exception";
+                    }
+                    outcome.ec = errc::bad_response;
+                }
+                asio::get_associated_cancellation_slot(handler).clear();
+                auto ex = asio::get_associated_executor(handler, self->ex);
+                asio::dispatch(ex, [handler = std::move(handler), state,
+                                    outcome = std::move(outcome)]() mutable {
+                    std::move(handler)(outcome.ec, std::move(outcome.value));
+                });
+            }));
+}
+
+constexpr auto any_cancellation = asio::cancellation_type::terminal |
+                                  asio::cancellation_type::partial | asio::cancellation_type::total;
+
+} // namespace
+
+client::client(executor_type executor, options opts)
+    : impl_(std::make_shared<impl>(std::move(executor), std::move(opts))) {}
+
+client::~client() {
+    shutdown();
+}
+
+client::executor_type client::get_executor() const noexcept {
+    return impl_->ex;
+}
+const options& client::get_options() const noexcept {
+    return impl_->opts;
+}
+void client::set_observer(observer o) {
+    impl_->hooks = std::move(o);
+}
+client_counters client::counters() const {
+    return impl_->counters;
+}
+
+void client::shutdown() {
+    if (impl_->shut_down)
+        return;
+    impl_->shut_down = true;
+    auto running = impl_->running; // emitting may complete operations and erase entries
+    for (auto& signal : running)
+        signal->emit(asio::cancellation_type::terminal);
+    impl_->pool->shutdown();
+}
+
+void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task> h) {
+    launch<task>(impl_, diag, std::move(h), any_cancellation,
+                 [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
+                     return self.submit(std::move(p), std::move(in), d);
+                 });
+}
+
+void client::launch_status(task t, diagnostics* diag, handler<task_status> h) {
+    launch<task_status>(impl_, diag, std::move(h), any_cancellation,
+                        [t = std::move(t)](impl& self, diagnostics& d) mutable {
+                            return self.status(std::move(t), self.task_deadline(), d);
+                        });
+}
+
+void client::launch_wait(task t, std::optional<poll_policy> policy, diagnostics* diag,
+                         handler<result> h) {
+    launch<result>(
+        impl_, diag, std::move(h), any_cancellation,
+        [t = std::move(t), policy = std::move(policy)](impl& self, diagnostics& d) mutable {
+            return self.wait(std::move(t), policy ? std::move(*policy) : self.opts.polling, d);
+        });
+}
+
+void client::launch_run(pipeline p, input in, diagnostics* diag, handler<result> h) {
+    launch<result>(impl_, diag, std::move(h), any_cancellation,
+                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
+                       return self.run(std::move(p), std::move(in), d);
+                   });
+}
+
+void client::launch_run_sync(pipeline p, input in, diagnostics* diag, handler<result> h) {
+    launch<result>(impl_, diag, std::move(h), any_cancellation,
+                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
+                       return self.run_sync(std::move(p), std::move(in), d);
+                   });
+}
+
+} // namespace oneai

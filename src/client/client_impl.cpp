@@ -1,0 +1,393 @@
+#include "client_impl.hpp"
+
+#include "core/request_codec.hpp"
+#include "core/response_codec.hpp"
+#include "core/retry_after.hpp"
+#include "core/retry_rules.hpp"
+#include "user_agent.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <cstdlib>
+
+namespace oneai {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+milliseconds time_left(const client::impl::deadline& until) {
+    if (!until)
+        return milliseconds::max();
+    return std::max(milliseconds{0},
+                    std::chrono::duration_cast<milliseconds>(*until - client::impl::clock::now()));
+}
+
+asio::awaitable<bool> cancelled() {
+    auto state = co_await asio::this_coro::cancellation_state;
+    co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+// Sleeps unless cancelled; false when cancelled.
+asio::awaitable<bool> sleep_for(milliseconds d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    auto [ec] = co_await timer.async_wait(use_tuple);
+    co_return !ec;
+}
+
+std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
+    if (auto ms = res.find("retry-after-ms"); ms != res.end()) {
+        long long v = std::atoll(std::string(ms->value()).c_str());
+        if (v >= 0)
+            return milliseconds{v};
+    }
+    if (auto ra = res.find(http::field::retry_after); ra != res.end())
+        return detail::parse_retry_after(ra->value(), std::chrono::system_clock::now());
+    return std::nullopt;
+}
+
+template <typename Request>
+void set_common_headers(Request& req, const client::impl& c) {
+    req.set(http::field::host, c.where.host);
+    req.set(http::field::user_agent, c.opts.user_agent);
+    req.set(http::field::accept, "application/json");
+    req.set("api-key", c.opts.api_key);
+    req.keep_alive(true);
+}
+
+} // namespace
+
+client::impl::impl(executor_type e, options o)
+    : ex(std::move(e)), opts(std::move(o)), where(detail::base_url::parse(opts.base_url)),
+      rng(std::random_device{}()) {
+    if (opts.api_key.empty()) {
+        if (const char* env = std::getenv("ONEAI_API_KEY"))
+            opts.api_key = env;
+    }
+    if (opts.user_agent.empty())
+        opts.user_agent = detail::default_user_agent();
+    if (where.tls) {
+        auto& ctx = tls.emplace(asio::ssl::context::tls_client);
+        ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1);
+        if (opts.tls.verify_peer) {
+            ctx.set_verify_mode(asio::ssl::verify_peer);
+            if (!opts.tls.ca_file.empty())
+                ctx.load_verify_file(opts.tls.ca_file);
+            if (!opts.tls.ca_directory.empty())
+                ctx.add_verify_path(opts.tls.ca_directory);
+            if (opts.tls.ca_file.empty() && opts.tls.ca_directory.empty())
+                ctx.set_default_verify_paths();
+        } else {
+            ctx.set_verify_mode(asio::ssl::verify_none);
+        }
+    }
+    detail::base_url pooled = where;
+    if (!opts.tls.server_name.empty())
+        pooled.host = opts.tls.server_name;
+    pool = std::make_unique<detail::connection_pool>(
+        ex, tls ? &*tls : nullptr, where,
+        detail::pool_settings{opts.max_connections_per_host, opts.idle_timeout,
+                              opts.pool_wait_timeout, opts.connect_timeout});
+    api_path = where.path_prefix + "/api/v0/pipeline";
+}
+
+client::impl::deadline client::impl::task_deadline() const {
+    if (opts.task_deadline.count() <= 0)
+        return std::nullopt;
+    return clock::now() + opts.task_deadline;
+}
+
+error_code client::impl::cancelled_error() const {
+    return shut_down ? error_code(errc::client_shutdown)
+                     : error_code(asio::error::operation_aborted);
+}
+
+asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, std::string target,
+                                                           std::string body, const file_input* file,
+                                                           bool repeatable, deadline until,
+                                                           diagnostics& diag) {
+    auto self = shared_from_this(); // keeps the client state alive across suspensions
+    if (opts.api_key.empty())
+        co_return op_outcome<http_reply>{errc::missing_api_key, {}};
+    const std::string_view method_name = http::to_string(method);
+    milliseconds previous{0};
+    for (unsigned attempt = 1;; ++attempt) {
+        diag.attempts = attempt;
+        if (shut_down || co_await cancelled())
+            co_return op_outcome<http_reply>{cancelled_error(), {}};
+        const milliseconds left = time_left(until);
+        if (left.count() == 0)
+            co_return op_outcome<http_reply>{errc::deadline_exceeded, {}};
+        ++counters.requests;
+        if (hooks.on_request)
+            hooks.on_request({method_name, target, attempt});
+        const auto started = clock::now();
+
+        detail::attempt_outcome outcome;
+        detail::exchange_result exchanged;
+        // A kept-alive connection that the server closed is replaced once by a
+        // fresh one, when nothing of the request can have been acted on.
+        for (bool fresh_only = false;;) {
+            auto lease = co_await pool->acquire(fresh_only);
+            if (lease.ec) {
+                exchanged = {};
+                exchanged.ec = lease.ec;
+                break;
+            }
+            const milliseconds timeout = std::min(opts.request_timeout, left);
+            if (file) {
+                detail::file_request req{method, target, 11};
+                set_common_headers(req, *this);
+                req.set(http::field::content_type, "application/json"); // as the SDKs label uploads
+                beast::error_code fec;
+                req.body().open(file->path.c_str(), beast::file_mode::scan, fec);
+                if (fec) {
+                    pool->release(std::move(lease.conn));
+                    diag.message = "cannot read " + file->path.string() + ": " + fec.message();
+                    co_return op_outcome<http_reply>{errc::invalid_argument, {}};
+                }
+                req.prepare_payload();
+                exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
+                                                          !repeatable);
+            } else {
+                detail::string_request req{method, target, 11};
+                set_common_headers(req, *this);
+                if (method == http::verb::post)
+                    req.set(http::field::content_type, "application/json");
+                req.body() = body;
+                req.prepare_payload();
+                exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
+                                                          !repeatable);
+            }
+            const bool stale = exchanged.ec && lease.conn->reused && !exchanged.response_started &&
+                               exchanged.ec != asio::error::operation_aborted &&
+                               (repeatable || !exchanged.request_sent) && !fresh_only;
+            pool->release(std::move(lease.conn));
+            if (!stale)
+                break;
+            fresh_only = true;
+        }
+        counters.connections_opened = pool->counters().opened;
+        counters.connections_reused = pool->counters().reused;
+        outcome.transport = exchanged.ec;
+        outcome.request_sent = exchanged.request_sent;
+        diag.request_sent = diag.request_sent || exchanged.request_sent;
+        if (exchanged.ec == asio::error::operation_aborted ||
+            (exchanged.ec && co_await cancelled()))
+            co_return op_outcome<http_reply>{cancelled_error(), {}};
+        if (exchanged.ec == errc::response_too_large) {
+            diag.message =
+                "the response exceeds " + std::to_string(opts.max_response_size) + " bytes";
+            co_return op_outcome<http_reply>{errc::response_too_large, {}};
+        }
+        if (!exchanged.ec) {
+            ++counters.responses;
+            outcome.http_status = exchanged.response.result_int();
+            outcome.retry_after = retry_after_of(exchanged.response);
+            if (outcome.http_status == 429)
+                ++counters.rate_limited;
+            if (auto id = exchanged.response.find("x-oneai-request-id");
+                id != exchanged.response.end())
+                diag.request_id = id->value();
+        } else {
+            ++counters.transport_errors;
+        }
+        if (outcome.retry_after)
+            diag.retry_after = outcome.retry_after;
+        if (hooks.on_response)
+            hooks.on_response(
+                {method_name, target, attempt, outcome.http_status, outcome.transport,
+                 std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started)});
+
+        auto decision =
+            detail::decide_retry(opts.retries, repeatable, attempt, outcome, previous,
+                                 until ? std::optional(time_left(until)) : std::nullopt, rng);
+        using action = detail::retry_decision::action;
+        if (decision.what == action::succeed) {
+            if (opts.retries.budget)
+                opts.retries.budget->on_success();
+            diag.http_status = outcome.http_status;
+            co_return op_outcome<http_reply>{
+                {}, {outcome.http_status, std::move(exchanged.response.body())}};
+        }
+        if (decision.what == action::fail) {
+            diag.http_status = outcome.http_status;
+            if (outcome.http_status)
+                detail::read_error_body(exchanged.response.body(), diag);
+            else if (outcome.transport)
+                diag.message = outcome.transport.message();
+            co_return op_outcome<http_reply>{decision.error, {}};
+        }
+        ++counters.retries;
+        if (hooks.on_retry)
+            hooks.on_retry({method_name, target, attempt + 1, decision.delay, outcome.http_status,
+                            outcome.transport});
+        previous = decision.delay;
+        if (!co_await sleep_for(decision.delay))
+            co_return op_outcome<http_reply>{cancelled_error(), {}};
+    }
+}
+
+asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag) {
+    detail::encoded_request encoded;
+    try {
+        encoded = detail::encode_request(p, in, true);
+    } catch (const std::invalid_argument& e) {
+        diag.message = e.what();
+        co_return op_outcome<task>{errc::invalid_argument, {}};
+    }
+    auto reply =
+        co_await send(http::verb::post, api_path + encoded.target_suffix,
+                      std::move(encoded.json_body), encoded.file, false, task_deadline(), diag);
+    if (reply.ec)
+        co_return op_outcome<task>{reply.ec, {}};
+    std::string why;
+    auto body = detail::parse_json(reply.value.body, why);
+    auto id = body ? detail::parse_submit_answer(*body) : std::nullopt;
+    if (!id) {
+        // The task may exist, but without its id nobody can wait on it.
+        diag.message = body ? "the submit answer has no task_id" : why;
+        co_return op_outcome<task>{errc::bad_response, {}};
+    }
+    ++counters.submits;
+    diag.task_id = *id;
+    co_return op_outcome<task>{{}, task(*id)};
+}
+
+asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline until,
+                                                              diagnostics& diag) {
+    diag.task_id = t.id();
+    if (t.empty()) {
+        diag.message = "empty task id";
+        co_return op_outcome<task_status>{errc::invalid_argument, {}};
+    }
+    auto reply = co_await send(http::verb::get, api_path + "/async/tasks/" + t.id(), {}, nullptr,
+                               true, until, diag);
+    if (reply.ec)
+        co_return op_outcome<task_status>{reply.ec == errc::invalid_request &&
+                                                  diag.http_status == 404
+                                              ? error_code(errc::task_not_found)
+                                              : reply.ec,
+                                          {}};
+    std::string why;
+    auto body = detail::parse_json(reply.value.body, why);
+    if (!body) {
+        diag.message = why;
+        co_return op_outcome<task_status>{errc::bad_response, {}};
+    }
+    try {
+        task_status s = detail::parse_task_status(*body);
+        if (s.task.empty())
+            s.task = t;
+        co_return op_outcome<task_status>{{}, std::move(s)};
+    } catch (const std::exception& e) {
+        diag.message = e.what();
+        co_return op_outcome<task_status>{errc::bad_response, {}};
+    }
+}
+
+asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy policy,
+                                                       diagnostics& diag) {
+    const auto started = clock::now();
+    const deadline until = task_deadline();
+    const deadline poll_limit = policy.max_duration.count() > 0
+                                    ? std::optional(started + policy.max_duration)
+                                    : std::nullopt;
+    diag.task_id = t.id();
+    auto finish = [&](error_code ec, task_state state) {
+        if (hooks.on_completion)
+            hooks.on_completion({t.id(), state, ec,
+                                 std::chrono::duration_cast<milliseconds>(clock::now() - started)});
+    };
+    if (!co_await sleep_for(std::min(policy.initial_delay, time_left(until))))
+        co_return op_outcome<result>{cancelled_error(), {}};
+    milliseconds previous{0};
+    for (unsigned poll = 1;; ++poll) {
+        auto s = co_await status(t, until, diag);
+        if (s.ec) {
+            finish(s.ec, task_state::unknown);
+            co_return op_outcome<result>{s.ec, {}};
+        }
+        diag.polls = poll;
+        ++counters.polls;
+        if (hooks.on_poll)
+            hooks.on_poll({t.id(), poll, s.value.state});
+        if (s.value.state == task_state::completed) {
+            ++counters.completed;
+            finish({}, task_state::completed);
+            co_return op_outcome<result>{{}, std::move(*s.value.result)};
+        }
+        if (s.value.state == task_state::failed) {
+            ++counters.failed;
+            diag.api_code = s.value.error_code;
+            diag.message = s.value.error_message;
+            diag.details = s.value.error_details;
+            finish(errc::task_failed, task_state::failed);
+            co_return op_outcome<result>{errc::task_failed, {}};
+        }
+        const auto now = clock::now();
+        if ((policy.max_polls && poll >= policy.max_polls) || (poll_limit && now >= *poll_limit)) {
+            finish(errc::polling_exhausted, s.value.state);
+            co_return op_outcome<result>{errc::polling_exhausted, {}};
+        }
+        if (until && now >= *until) {
+            finish(errc::deadline_exceeded, s.value.state);
+            co_return op_outcome<result>{errc::deadline_exceeded, {}};
+        }
+        milliseconds delay = policy.delays.delay(poll - 1, previous, rng);
+        if (policy.honour_retry_after && diag.retry_after)
+            delay = std::max(delay, *diag.retry_after);
+        previous = delay;
+        // Never sleep past the deadline: the last poll happens at it.
+        delay = std::min(
+            {delay, time_left(until), poll_limit ? time_left(poll_limit) : milliseconds::max()});
+        if (!co_await sleep_for(delay))
+            co_return op_outcome<result>{cancelled_error(), {}};
+    }
+}
+
+asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag) {
+    auto submitted = co_await submit(std::move(p), std::move(in), diag);
+    if (submitted.ec)
+        co_return op_outcome<result>{submitted.ec, {}};
+    // The task exists now: a total cancellation can no longer undo the run.
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    co_return co_await wait(submitted.value, opts.polling, diag);
+}
+
+asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
+                                                           diagnostics& diag) {
+    detail::encoded_request encoded;
+    try {
+        encoded = detail::encode_request(p, in, false);
+    } catch (const std::invalid_argument& e) {
+        diag.message = e.what();
+        co_return op_outcome<result>{errc::invalid_argument, {}};
+    }
+    // A sync run leaves no task behind, so sending it again is safe.
+    auto reply =
+        co_await send(http::verb::post, api_path + encoded.target_suffix,
+                      std::move(encoded.json_body), encoded.file, true, task_deadline(), diag);
+    if (reply.ec)
+        co_return op_outcome<result>{reply.ec, {}};
+    std::string why;
+    auto body = detail::parse_json(reply.value.body, why);
+    if (!body) {
+        diag.message = why;
+        co_return op_outcome<result>{errc::bad_response, {}};
+    }
+    try {
+        co_return op_outcome<result>{{}, detail::parse_result(*body)};
+    } catch (const std::exception& e) {
+        diag.message = e.what();
+        co_return op_outcome<result>{errc::bad_response, {}};
+    }
+}
+
+} // namespace oneai

@@ -1,0 +1,71 @@
+#pragma once
+// The state behind oneai::client and the coroutines of its operations.
+
+#include "http/base_url.hpp"
+#include "http/connection_pool.hpp"
+
+#include <oneai/client.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <list>
+#include <optional>
+#include <random>
+
+namespace oneai {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+/// What an operation's coroutine returns: its error and (when clear) its value.
+template <typename T>
+struct op_outcome {
+    error_code ec;
+    T value{};
+};
+
+struct http_reply {
+    unsigned status = 0;
+    std::string body;
+};
+
+struct client::impl : std::enable_shared_from_this<impl> {
+    impl(executor_type ex, options o);
+
+    using clock = std::chrono::steady_clock;
+    using deadline = std::optional<clock::time_point>;
+
+    /// One request with the retry policy applied. `repeatable`: safe to send
+    /// twice. `body` is JSON, or `file` streams an upload.
+    asio::awaitable<op_outcome<http_reply>> send(http::verb method, std::string target,
+                                                 std::string body, const file_input* file,
+                                                 bool repeatable, deadline until,
+                                                 diagnostics& diag);
+
+    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag);
+    asio::awaitable<op_outcome<task_status>> status(task t, deadline until, diagnostics& diag);
+    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag);
+    asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag);
+    asio::awaitable<op_outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
+
+    deadline task_deadline() const;
+    /// The error to report for a cancelled operation (shutdown or the caller's cancel).
+    error_code cancelled_error() const;
+
+    executor_type ex;
+    options opts;
+    detail::base_url where;
+    std::optional<asio::ssl::context> tls;
+    std::unique_ptr<detail::connection_pool> pool;
+    std::string api_path; // e.g. /api/v0/pipeline
+    observer hooks;
+    client_counters counters;
+    std::mt19937_64 rng;
+    bool shut_down = false;
+    std::list<std::shared_ptr<asio::cancellation_signal>> running; // for shutdown()
+};
+
+} // namespace oneai

@@ -1,0 +1,99 @@
+#include <oneai/diagnostics.hpp>
+#include <oneai/error.hpp>
+
+#include <boost/asio/error.hpp>
+
+namespace oneai {
+namespace {
+
+class category : public boost::system::error_category {
+  public:
+    const char* name() const noexcept override { return "oneai"; }
+    std::string message(int value) const override {
+        switch (static_cast<errc>(value)) {
+        case errc::success:
+            return "success";
+        case errc::task_failed:
+            return "the task failed on the server";
+        case errc::polling_exhausted:
+            return "stopped polling (poll policy limit); the task may still finish";
+        case errc::deadline_exceeded:
+            return "deadline exceeded; the task may still finish";
+        case errc::rate_limited:
+            return "rate limited by the service (429)";
+        case errc::server_unavailable:
+            return "the service is temporarily overloaded (503)";
+        case errc::server_error:
+            return "the service failed (5xx)";
+        case errc::bad_response:
+            return "the service's answer could not be understood";
+        case errc::unknown_submission_outcome:
+            return "the submit may have reached the service, but its answer was lost";
+        case errc::unauthorized:
+            return "the API key is missing or unknown (401)";
+        case errc::forbidden:
+            return "the request is not allowed for this key (403)";
+        case errc::invalid_request:
+            return "the service refused the request";
+        case errc::task_not_found:
+            return "task not found (never submitted, or expired)";
+        case errc::response_too_large:
+            return "the response exceeds the size limit";
+        case errc::missing_api_key:
+            return "no API key: set options::api_key or ONEAI_API_KEY";
+        case errc::invalid_argument:
+            return "invalid argument";
+        case errc::client_shutdown:
+            return "the client was shut down";
+        }
+        return "unknown oneai error";
+    }
+};
+
+} // namespace
+
+const boost::system::error_category& oneai_category() noexcept {
+    static const category instance;
+    return instance;
+}
+
+bool is_transient(const error_code& ec) noexcept {
+    if (ec.category() == oneai_category()) {
+        switch (static_cast<errc>(ec.value())) {
+        case errc::polling_exhausted:
+        case errc::deadline_exceeded:
+        case errc::rate_limited:
+        case errc::server_unavailable:
+        case errc::server_error:
+            return true;
+        default:
+            return false;
+        }
+    }
+    return ec && ec != boost::asio::error::operation_aborted; // transport errors
+}
+
+std::string diagnostics::to_string() const {
+    std::string out;
+    auto add = [&](const std::string& part) {
+        if (part.empty())
+            return;
+        if (!out.empty())
+            out += "; ";
+        out += part;
+    };
+    if (http_status)
+        add("HTTP " + std::to_string(http_status) +
+            (api_code ? " (" + std::to_string(api_code) + ")" : ""));
+    add(message);
+    add(details);
+    if (!task_id.empty())
+        add("task " + task_id);
+    if (!request_id.empty())
+        add("request " + request_id);
+    if (attempts > 1)
+        add(std::to_string(attempts) + " attempts");
+    return out;
+}
+
+} // namespace oneai

@@ -1,0 +1,110 @@
+#include "request_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <stdexcept>
+
+namespace oneai::detail {
+namespace json = boost::json;
+namespace {
+
+json::value to_json(const pipeline::param_value& v) {
+    return std::visit(
+        [](const auto& x) -> json::value {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                json::array a;
+                for (const auto& s : x)
+                    a.emplace_back(s);
+                return a;
+            } else {
+                return json::value(x);
+            }
+        },
+        v);
+}
+
+json::array steps_json(const pipeline& p) {
+    json::array steps;
+    for (const auto& s : p.steps()) {
+        json::object params;
+        if (!s.params_json.empty()) {
+            boost::system::error_code ec;
+            json::value v = json::parse(s.params_json, ec);
+            if (ec || !v.is_object())
+                throw std::invalid_argument("the parameters of step '" + s.skill +
+                                            "' are not a JSON object: " + s.params_json);
+            params = std::move(v.as_object());
+        }
+        for (const auto& [name, value] : s.params)
+            params[name] = to_json(value);
+        steps.push_back(json::object{{"skill", s.skill}, {"params", std::move(params)}});
+    }
+    return steps;
+}
+
+bool is_conversation(const input& in) {
+    if (std::holds_alternative<conversation_input>(in))
+        return true;
+    if (const auto* f = std::get_if<file_input>(&in))
+        return is_conversation_content(
+            f->path, f->content_type.empty() ? guess_content_type(f->path) : f->content_type);
+    return false;
+}
+
+json::object fields(const pipeline& p, const input& in) {
+    json::object out;
+    std::string type = p.input_type_override();
+    if (type.empty())
+        type = is_conversation(in) ? "conversation" : "article";
+    out["input_type"] = type;
+    out["output_type"] = "json";
+    if (const auto* f = std::get_if<file_input>(&in)) {
+        std::string ct = f->content_type.empty() ? guess_content_type(f->path) : f->content_type;
+        if (!ct.empty())
+            out["content_type"] = ct;
+    }
+    out["multilingual"] = p.is_multilingual();
+    out["steps"] = steps_json(p);
+    return out;
+}
+
+} // namespace
+
+std::string encode_pipeline_fields(const pipeline& p, const input& in) {
+    return json::serialize(fields(p, in));
+}
+
+encoded_request encode_request(const pipeline& p, const input& in, bool async) {
+    encoded_request out;
+    if (const auto* f = std::get_if<file_input>(&in)) {
+        out.target_suffix =
+            std::string(async ? "/async/file" : "/file") + "?pipeline=" +
+            boost::urls::encode(encode_pipeline_fields(p, in), boost::urls::unreserved_chars);
+        out.file = f;
+        return out;
+    }
+    json::object body = fields(p, in);
+    if (const auto* t = std::get_if<text_input>(&in)) {
+        body["input"] = t->text;
+    } else if (const auto* u = std::get_if<url_input>(&in)) {
+        body["input"] = u->url;
+    } else if (const auto* c = std::get_if<conversation_input>(&in)) {
+        json::array utterances;
+        for (const auto& u : c->utterances) {
+            json::object item{{"speaker", u.speaker}, {"utterance", u.text}};
+            if (u.timestamp)
+                item["timestamp"] = *u.timestamp;
+            utterances.push_back(std::move(item));
+        }
+        body["input"] = std::move(utterances);
+    }
+    out.target_suffix = async ? "/async" : "";
+    out.json_body = json::serialize(body);
+    return out;
+}
+
+} // namespace oneai::detail

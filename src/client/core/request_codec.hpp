@@ -1,0 +1,24 @@
+#pragma once
+// Builds the HTTP requests of the API from a pipeline and an input.
+
+#include <oneai/input.hpp>
+#include <oneai/pipeline.hpp>
+
+#include <string>
+
+namespace oneai::detail {
+
+struct encoded_request {
+    std::string target_suffix;        // after the base path: "/async", "/async/file?pipeline=..."
+    std::string json_body;            // for JSON requests
+    const file_input* file = nullptr; // for uploads: the body is this file, streamed
+};
+
+/// `async`: the /async endpoints, else the sync ones. Throws std::invalid_argument
+/// when a generic step's params are not a JSON object.
+encoded_request encode_request(const pipeline& p, const input& in, bool async);
+
+/// The request object without input (what the `pipeline` query carries).
+std::string encode_pipeline_fields(const pipeline& p, const input& in);
+
+} // namespace oneai::detail

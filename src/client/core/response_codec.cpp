@@ -1,0 +1,226 @@
+#include "response_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <stdexcept>
+
+namespace oneai::detail {
+namespace json = boost::json;
+namespace {
+
+std::string string_or(const json::object& o, std::string_view key, std::string fallback = {}) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
+}
+
+template <typename T>
+T number_or(const json::object& o, std::string_view key, T fallback) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_number() ? v->to_number<T>() : fallback;
+}
+
+[[noreturn]] void bad(const std::string& why) {
+    throw std::runtime_error(why);
+}
+
+std::vector<label::section_span> spans_of(const json::value* v) {
+    std::vector<label::section_span> out;
+    if (!v || !v->is_array())
+        return out;
+    for (const auto& s : v->get_array()) {
+        if (const auto* o = s.if_object())
+            out.push_back({number_or<std::size_t>(*o, "section", 0),
+                           number_or<std::size_t>(*o, "start", 0),
+                           number_or<std::size_t>(*o, "end", 0)});
+    }
+    return out;
+}
+
+label parse_label(const json::object& o) {
+    label l;
+    l.type = string_or(o, "type");
+    l.skill = string_or(o, "skill");
+    l.name = string_or(o, "name");
+    if (const auto* v = o.if_contains("value")) {
+        if (v->is_string())
+            l.value = std::string(v->get_string());
+        else if (v->is_number())
+            l.value = v->to_number<double>();
+    }
+    if (const auto* s = o.if_contains("span"); s && s->is_array() && s->get_array().size() == 2 &&
+                                               s->get_array()[0].is_number() &&
+                                               s->get_array()[1].is_number())
+        l.span = std::pair{s->get_array()[0].to_number<std::size_t>(),
+                           s->get_array()[1].to_number<std::size_t>()};
+    l.span_text = string_or(o, "span_text");
+    l.output_spans = spans_of(o.if_contains("output_spans"));
+    l.input_spans = spans_of(o.if_contains("input_spans"));
+    if (const auto* s = o.if_contains("speaker"); s && s->is_string())
+        l.speaker = std::string(s->get_string());
+    if (const auto* t = o.if_contains("timestamp"); t && t->is_string())
+        l.timestamp = std::string(t->get_string());
+    if (const auto* t = o.if_contains("timestamp_end"); t && t->is_string())
+        l.timestamp_end = std::string(t->get_string());
+    if (const auto* d = o.if_contains("data"); d && !d->is_null())
+        l.data_json = json::serialize(*d);
+    return l;
+}
+
+std::vector<utterance> parse_utterances(const json::value& v) {
+    std::vector<utterance> out;
+    if (!v.is_array())
+        bad("contents is not an array");
+    for (const auto& item : v.get_array()) {
+        const auto* o = item.if_object();
+        if (!o)
+            bad("an utterance is not an object");
+        utterance u;
+        u.text = string_or(*o, "utterance");
+        u.speaker = string_or(*o, "speaker");
+        if (const auto* ts = o->if_contains("timestamp"); ts && ts->is_string())
+            u.timestamp = std::string(ts->get_string());
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+step_output parse_output(const json::object& o) {
+    step_output out;
+    out.step_name = string_or(o, "text_generated_by_step_name");
+    out.step_id = number_or<int>(o, "text_generated_by_step_id", 0);
+    if (const auto* c = o.if_contains("contents"))
+        out.contents = parse_utterances(*c);
+    else if (const auto* t = o.if_contains("text"); t && t->is_string()) // legacy shape
+        out.contents.push_back({{}, std::string(t->get_string()), std::nullopt});
+    if (const auto* ls = o.if_contains("labels"); ls && ls->is_array()) {
+        for (const auto& l : ls->get_array()) {
+            if (const auto* lo = l.if_object())
+                out.labels.push_back(parse_label(*lo));
+        }
+    }
+    return out;
+}
+
+result parse_result_object(const json::object& o) {
+    result r;
+    if (const auto* rows = o.if_contains("outputs"); rows && rows->is_array()) {
+        for (const auto& row : rows->get_array()) {
+            if (!row.is_object())
+                bad("an entry of outputs is not an object");
+            r.rows.push_back(parse_result_object(row.get_object()));
+        }
+    }
+    if (const auto* in = o.if_contains("input"); in && in->is_array())
+        r.input = parse_utterances(*in);
+    else if (const auto* t = o.if_contains("input_text"); t && t->is_string())
+        r.input.push_back({{}, std::string(t->get_string()), std::nullopt});
+    const auto* output = o.if_contains("output");
+    if (output && output->is_array()) {
+        for (const auto& e : output->get_array()) {
+            if (!e.is_object())
+                bad("an entry of output is not an object");
+            r.outputs.push_back(parse_output(e.get_object()));
+        }
+    } else if (r.rows.empty()) {
+        bad("the result has no 'output' array");
+    }
+    if (const auto* s = o.if_contains("stats"); s && s->is_object()) {
+        r.stats.concurrency_wait_time =
+            number_or<double>(s->get_object(), "concurrency_wait_time", 0);
+        r.stats.total_running_jobs = number_or<long>(s->get_object(), "total_running_jobs", 0);
+        r.stats.total_waiting_jobs = number_or<long>(s->get_object(), "total_waiting_jobs", 0);
+    }
+    return r;
+}
+
+task_state state_of(std::string_view s) {
+    if (s == "QUEUED")
+        return task_state::queued;
+    if (s == "RUNNING")
+        return task_state::running;
+    if (s == "COMPLETED")
+        return task_state::completed;
+    if (s == "FAILED")
+        return task_state::failed;
+    return task_state::unknown;
+}
+
+} // namespace
+
+std::optional<boost::json::value> parse_json(std::string_view text, std::string& why) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) {
+        why = "the body is not valid JSON: " + ec.message();
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<std::string> parse_submit_answer(const json::value& body) {
+    const auto* o = body.if_object();
+    if (!o)
+        return std::nullopt;
+    std::string id = string_or(*o, "task_id");
+    if (id.empty())
+        return std::nullopt;
+    return id;
+}
+
+result parse_result(const json::value& body) {
+    const auto* o = body.if_object();
+    if (!o)
+        bad("the result is not an object");
+    result r = parse_result_object(*o);
+    r.set_raw(std::make_shared<const json::value>(body));
+    return r;
+}
+
+task_status parse_task_status(const json::value& body) {
+    const auto* o = body.if_object();
+    if (!o)
+        bad("the task status is not an object");
+    const auto* status = o->if_contains("status");
+    if (!status || !status->is_string())
+        bad("the task status has no 'status'");
+    task_status s;
+    s.task = task(string_or(*o, "task_id"));
+    s.status_text = status->get_string();
+    s.state = state_of(s.status_text);
+    s.creation_time = string_or(*o, "creation_time");
+    s.completion_time = string_or(*o, "completion_time");
+    if (s.state == task_state::completed) {
+        const auto* r = o->if_contains("result");
+        if (!r || !r->is_object())
+            bad("a COMPLETED task has no result");
+        s.result = parse_result(*r);
+    } else if (s.state == task_state::failed) {
+        // Spec 9.1: the error is in `error` (docs) or `result` (what the SDKs read).
+        const json::object* err = nullptr;
+        if (const auto* e = o->if_contains("error"); e && e->is_object())
+            err = &e->get_object();
+        else if (const auto* r = o->if_contains("result"); r && r->is_object())
+            err = &r->get_object();
+        if (err) {
+            s.error_code = number_or<int>(*err, "status_code", 0);
+            s.error_message = string_or(*err, "message");
+            s.error_details = string_or(*err, "details");
+        }
+    }
+    return s;
+}
+
+void read_error_body(std::string_view body, diagnostics& diag) {
+    std::string why;
+    auto v = parse_json(body, why);
+    const auto* o = v ? v->if_object() : nullptr;
+    if (!o)
+        return;
+    diag.api_code = number_or<int>(*o, "status_code", diag.api_code);
+    diag.message = string_or(*o, "message", diag.message);
+    diag.details = string_or(*o, "details", diag.details);
+    diag.request_id = string_or(*o, "request_id", diag.request_id);
+}
+
+} // namespace oneai::detail

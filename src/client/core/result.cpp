@@ -1,0 +1,91 @@
+#include <oneai/result.hpp>
+#include <oneai/task_status.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+
+namespace oneai {
+
+std::string label::value_text() const {
+    if (const auto* s = std::get_if<std::string>(&value))
+        return *s;
+    if (const auto* d = std::get_if<double>(&value)) {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+        return ec == std::errc{} ? std::string(buf, end) : std::string{};
+    }
+    return {};
+}
+
+bool step_output::is_conversation() const {
+    return contents.size() > 1 || (!contents.empty() && !contents.front().speaker.empty());
+}
+
+std::string step_output::text() const {
+    if (!is_conversation())
+        return contents.empty() ? std::string{} : contents.front().text;
+    std::string flat;
+    for (const auto& u : contents) {
+        if (u.timestamp)
+            flat += "[" + *u.timestamp + "] ";
+        flat += u.speaker + ":\n" + u.text + "\n\n";
+    }
+    return flat;
+}
+
+std::vector<const label*> step_output::labels_of(std::string_view skill) const {
+    std::vector<const label*> out;
+    for (const auto& l : labels) {
+        if (l.skill == skill)
+            out.push_back(&l);
+    }
+    return out;
+}
+
+const step_output* result::output_of(std::string_view step_name) const {
+    for (const auto& o : outputs) {
+        if (o.step_name == step_name)
+            return &o;
+    }
+    return nullptr;
+}
+
+std::optional<std::string> result::summary() const {
+    const step_output* o = output_of("summarize");
+    if (!o)
+        return std::nullopt;
+    return o->text();
+}
+
+std::vector<const label*> result::labels_of(std::string_view skill) const {
+    std::vector<const label*> out;
+    for (const auto& o : outputs) {
+        auto some = o.labels_of(skill);
+        out.insert(out.end(), some.begin(), some.end());
+    }
+    return out;
+}
+
+const boost::json::value& result::raw() const {
+    static const boost::json::value null_value;
+    return raw_ ? *raw_ : null_value;
+}
+
+const char* to_string(task_state s) noexcept {
+    switch (s) {
+    case task_state::queued:
+        return "QUEUED";
+    case task_state::running:
+        return "RUNNING";
+    case task_state::completed:
+        return "COMPLETED";
+    case task_state::failed:
+        return "FAILED";
+    case task_state::unknown:
+        return "UNKNOWN";
+    }
+    return "UNKNOWN";
+}
+
+} // namespace oneai

@@ -1,0 +1,131 @@
+#include "connection.hpp"
+
+#include <oneai/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
+
+namespace oneai::detail {
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+} // namespace
+
+connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name)
+    : server_name_(std::move(server_name)) {
+    if (tls) {
+        secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex, *tls);
+        if (tls->native_handle() &&
+            SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
+            secure_->set_verify_callback(asio::ssl::host_name_verification(server_name_));
+        // SNI: servers hosting several names pick the certificate by it.
+        SSL_set_tlsext_host_name(secure_->native_handle(), server_name_.c_str());
+    } else {
+        plain_ = std::make_unique<beast::tcp_stream>(ex);
+    }
+}
+
+beast::tcp_stream& connection::tcp() {
+    return secure_ ? secure_->next_layer() : *plain_;
+}
+
+asio::awaitable<error_code> connection::connect(asio::ip::tcp::resolver::results_type endpoints,
+                                                std::chrono::milliseconds timeout) {
+    tcp().expires_after(timeout);
+    auto [ec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
+    if (!ec) {
+        tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);
+        ec = {};
+    }
+    if (!ec && secure_) {
+        tcp().expires_after(timeout);
+        std::tie(ec) = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    }
+    tcp().expires_never();
+    reusable_ = !ec;
+    co_return ec;
+}
+
+template <typename Stream, typename Request>
+asio::awaitable<exchange_result>
+connection::run_exchange(Stream& s, Request& request, std::chrono::milliseconds timeout,
+                         std::size_t max_response, bool final_once_written) {
+    exchange_result out;
+    reusable_ = false; // until the exchange completes cleanly
+    tcp().expires_after(timeout);
+    http::serializer<true, typename Request::body_type> writer(request);
+    auto [write_ec, written] = co_await http::async_write(s, writer, use_tuple);
+    out.request_sent = written > 0;
+    if (write_ec) {
+        out.ec = write_ec;
+        co_return out;
+    }
+    if (final_once_written)
+        co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(max_response);
+    parser.header_limit(64 * 1024);
+    auto [read_ec, read] = co_await http::async_read(s, buffer_, parser, use_tuple);
+    out.response_started = read > 0 || parser.got_some();
+    tcp().expires_never();
+    if (read_ec == http::error::body_limit || read_ec == http::error::buffer_overflow) {
+        out.ec = errc::response_too_large;
+        co_return out;
+    }
+    if (read_ec) {
+        out.ec = read_ec;
+        co_return out;
+    }
+    out.response = parser.release();
+    reusable_ = out.response.keep_alive();
+    co_return out;
+}
+
+template <typename Request>
+asio::awaitable<exchange_result>
+connection::dispatch_exchange(Request& request, std::chrono::milliseconds timeout,
+                              std::size_t max_response, bool final_once_written) {
+    if (secure_)
+        co_return co_await run_exchange(*secure_, request, timeout, max_response,
+                                        final_once_written);
+    co_return co_await run_exchange(*plain_, request, timeout, max_response, final_once_written);
+}
+
+asio::awaitable<exchange_result> connection::exchange(string_request& request,
+                                                      std::chrono::milliseconds timeout,
+                                                      std::size_t max_response,
+                                                      bool final_once_written) {
+    return dispatch_exchange(request, timeout, max_response, final_once_written);
+}
+
+asio::awaitable<exchange_result> connection::exchange(file_request& request,
+                                                      std::chrono::milliseconds timeout,
+                                                      std::size_t max_response,
+                                                      bool final_once_written) {
+    return dispatch_exchange(request, timeout, max_response, final_once_written);
+}
+
+bool connection::closed_by_peer() {
+    // A kept-alive connection is quiet between exchanges; readable means the
+    // server closed it (EOF) or sent something unasked: either way, do not use it.
+    auto& socket = tcp().socket();
+    if (!socket.is_open())
+        return true;
+    char byte;
+    ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || n > 0;
+}
+
+void connection::close() {
+    reusable_ = false;
+    error_code ignored;
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    tcp().socket().close(ignored);
+}
+
+} // namespace oneai::detail

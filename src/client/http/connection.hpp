@@ -1,0 +1,82 @@
+#pragma once
+// One HTTP/1.1 connection, plain or TLS, used for one exchange at a time.
+// After an error, a timeout or a cancelled exchange it is not reusable.
+
+#include <oneai/error.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/file_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace oneai::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+using string_request = http::request<http::string_body>;
+using file_request = http::request<http::file_body>;
+using string_response = http::response<http::string_body>;
+
+struct exchange_result {
+    error_code ec;
+    bool request_sent = false;     // some request bytes were written
+    bool response_started = false; // some response bytes were read
+    string_response response;
+};
+
+class connection {
+  public:
+    /// `tls` null for plain HTTP. `server_name` is sent as SNI and verified.
+    connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name);
+
+    asio::awaitable<error_code> connect(asio::ip::tcp::resolver::results_type endpoints,
+                                        std::chrono::milliseconds timeout);
+    /// `final_once_written`: from the moment the request is written, only
+    /// partial or terminal cancellation may stop the exchange (a submit that
+    /// reached the server cannot be undone, so a total cancel no longer applies).
+    asio::awaitable<exchange_result> exchange(string_request& request,
+                                              std::chrono::milliseconds timeout,
+                                              std::size_t max_response, bool final_once_written);
+    asio::awaitable<exchange_result> exchange(file_request& request,
+                                              std::chrono::milliseconds timeout,
+                                              std::size_t max_response, bool final_once_written);
+
+    /// False after anything that leaves the stream in an unknown state.
+    bool reusable() const noexcept { return reusable_; }
+    /// A kept-alive connection the server has closed meanwhile (checked without blocking).
+    bool closed_by_peer();
+    void close();
+
+    std::chrono::steady_clock::time_point idle_since{};
+    bool reused = false;
+
+  private:
+    template <typename Stream, typename Request>
+    asio::awaitable<exchange_result>
+    run_exchange(Stream& s, Request& request, std::chrono::milliseconds timeout,
+                 std::size_t max_response, bool final_once_written);
+    template <typename Request>
+    asio::awaitable<exchange_result>
+    dispatch_exchange(Request& request, std::chrono::milliseconds timeout, std::size_t max_response,
+                      bool final_once_written);
+
+    beast::tcp_stream& tcp();
+    std::unique_ptr<beast::tcp_stream> plain_;
+    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure_;
+    std::string server_name_;
+    beast::flat_buffer buffer_;
+    bool reusable_ = false;
+};
+
+} // namespace oneai::detail

@@ -1,0 +1,120 @@
+#include "connection_pool.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace oneai::detail {
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+} // namespace
+
+connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context* tls, base_url where,
+                                 pool_settings settings)
+    : ex_(std::move(ex)), tls_(tls), where_(std::move(where)), settings_(settings) {}
+
+asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::results_type& out) {
+    if (!resolved_) {
+        asio::ip::tcp::resolver resolver(ex_);
+        auto [ec, results] =
+            co_await resolver.async_resolve(where_.host, std::to_string(where_.port), use_tuple);
+        if (ec)
+            co_return ec;
+        resolved_ = std::move(results);
+    }
+    out = *resolved_;
+    co_return error_code{};
+}
+
+asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fresh_only) {
+    const auto deadline = std::chrono::steady_clock::now() + settings_.wait_timeout;
+    for (;;) {
+        if (closed_)
+            co_return lease_result{errc::client_shutdown, nullptr};
+        while (!fresh_only && !idle_.empty()) {
+            std::unique_ptr<connection> c = std::move(idle_.back());
+            idle_.pop_back();
+            const bool too_old =
+                std::chrono::steady_clock::now() - c->idle_since > settings_.idle_timeout;
+            if (too_old || c->closed_by_peer()) {
+                c->close();
+                --open_;
+                continue;
+            }
+            c->reused = true;
+            ++counters_.reused;
+            co_return lease_result{{}, std::move(c)};
+        }
+        if (fresh_only && !idle_.empty()) {
+            // Make room for a fresh connection by closing an idle one.
+            idle_.front()->close();
+            idle_.pop_front();
+            --open_;
+        }
+        if (open_ < settings_.max_per_host) {
+            ++open_;
+            asio::ip::tcp::resolver::results_type endpoints;
+            error_code ec = co_await resolve(endpoints);
+            auto c = std::make_unique<connection>(ex_, tls_, where_.host);
+            if (!ec)
+                ec = co_await c->connect(endpoints, settings_.connect_timeout);
+            if (ec) {
+                --open_;
+                resolved_.reset(); // the address may have changed
+                wake_one();
+                co_return lease_result{ec, nullptr};
+            }
+            ++counters_.opened;
+            co_return lease_result{{}, std::move(c)};
+        }
+        // Every connection is busy: wait for one to come back.
+        if (std::chrono::steady_clock::now() >= deadline)
+            co_return lease_result{asio::error::timed_out, nullptr};
+        asio::steady_timer timer(ex_, deadline);
+        auto it = waiters_.insert(waiters_.end(), waiter{&timer});
+        auto [ec] = co_await timer.async_wait(use_tuple);
+        const bool woken = it->woken;
+        waiters_.erase(it);
+        if (!woken && ec == asio::error::operation_aborted) // cancelled by the caller
+            co_return lease_result{ec, nullptr};
+        if (!woken && !ec)
+            co_return lease_result{asio::error::timed_out, nullptr};
+    }
+}
+
+void connection_pool::wake_one() {
+    for (auto& w : waiters_) {
+        if (!w.woken) {
+            w.woken = true;
+            w.timer->cancel();
+            return;
+        }
+    }
+}
+
+void connection_pool::release(std::unique_ptr<connection> conn) {
+    if (!conn)
+        return;
+    if (conn->reusable() && !closed_) {
+        conn->idle_since = std::chrono::steady_clock::now();
+        idle_.push_back(std::move(conn));
+    } else {
+        conn->close();
+        --open_;
+    }
+    wake_one();
+}
+
+void connection_pool::shutdown() {
+    closed_ = true;
+    for (auto& c : idle_)
+        c->close();
+    open_ -= idle_.size();
+    idle_.clear();
+    for (auto& w : waiters_) {
+        w.woken = true;
+        w.timer->cancel();
+    }
+}
+
+} // namespace oneai::detail

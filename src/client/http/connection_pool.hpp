@@ -1,0 +1,77 @@
+#pragma once
+// Kept-alive connections per (scheme, host, port), at most `max_per_host` of
+// them. A lease covers one exchange: the connection goes back to the pool
+// after a clean exchange and is closed after anything else. Resolved
+// addresses are cached per host (async_resolve cannot be cancelled per
+// operation in Asio 1.26, so it should run rarely).
+
+#include "base_url.hpp"
+#include "connection.hpp"
+
+#include <oneai/error.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace oneai::detail {
+
+struct pool_settings {
+    std::size_t max_per_host = 32;
+    std::chrono::milliseconds idle_timeout{30000};
+    std::chrono::milliseconds wait_timeout{30000};
+    std::chrono::milliseconds connect_timeout{10000};
+};
+
+struct pool_counters {
+    std::uint64_t opened = 0;
+    std::uint64_t reused = 0;
+};
+
+class connection_pool {
+  public:
+    connection_pool(asio::any_io_executor ex, asio::ssl::context* tls, base_url where,
+                    pool_settings settings);
+
+    struct lease_result {
+        error_code ec;                    // pool wait timed out, or connect/TLS failed
+        std::unique_ptr<connection> conn; // set when ec is clear
+    };
+
+    /// An idle connection that is still open, or a new one when fewer than
+    /// max_per_host exist, or the next one released within wait_timeout.
+    asio::awaitable<lease_result> acquire(bool fresh_only = false);
+    /// Returns a connection after its exchange; closed unless it is reusable.
+    void release(std::unique_ptr<connection> conn);
+    /// Closes idle connections and fails waiters; later acquires fail.
+    void shutdown();
+
+    const pool_counters& counters() const noexcept { return counters_; }
+
+  private:
+    struct waiter {
+        asio::steady_timer* timer;
+        bool woken = false;
+    };
+    void wake_one();
+    asio::awaitable<error_code> resolve(asio::ip::tcp::resolver::results_type& out);
+
+    asio::any_io_executor ex_;
+    asio::ssl::context* tls_;
+    base_url where_;
+    pool_settings settings_;
+    std::deque<std::unique_ptr<connection>> idle_;
+    std::size_t open_ = 0; // idle + leased + connecting
+    std::list<waiter> waiters_;
+    std::optional<asio::ip::tcp::resolver::results_type> resolved_;
+    pool_counters counters_;
+    bool closed_ = false;
+};
+
+} // namespace oneai::detail
