@@ -21,25 +21,35 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
         std::shared_ptr<asio::cancellation_signal> signal =
             std::make_shared<asio::cancellation_signal>();
         diagnostics own_diag;
+        // Cancellations requested so far: one that arrives before the coroutine
+        // first runs would otherwise be lost when it installs its filter.
+        asio::cancellation_type requested = asio::cancellation_type::none;
     };
     auto state = std::make_shared<op_state>();
     diagnostics& diag = caller_diag ? *caller_diag : state->own_diag;
     diag.clear();
     auto caller_slot = asio::get_associated_cancellation_slot(handler);
     if (caller_slot.is_connected())
-        caller_slot.assign(
-            [signal = state->signal](asio::cancellation_type t) { signal->emit(t); });
+        caller_slot.assign([s = state.get()](asio::cancellation_type t) {
+            s->requested = s->requested | t;
+            s->signal->emit(t);
+        });
     auto registration = self->running.insert(self->running.end(), state->signal);
     ++self->counters.in_flight;
 
-    auto body = [](std::shared_ptr<client::impl> self, asio::cancellation_type accepted,
-                   MakeCoroutine make, diagnostics& diag) -> asio::awaitable<op_outcome<T>> {
+    auto body = [](std::shared_ptr<client::impl> self, std::shared_ptr<op_state> state,
+                   asio::cancellation_type accepted, MakeCoroutine make,
+                   diagnostics& diag) -> asio::awaitable<op_outcome<T>> {
         co_await asio::this_coro::reset_cancellation_state(
             [accepted](asio::cancellation_type t) { return t & accepted; });
+        // Cancellation is reported as an error code, never thrown out of an await.
+        co_await asio::this_coro::throw_if_cancelled(false);
+        if ((state->requested & accepted) != asio::cancellation_type::none)
+            co_return op_outcome<T>{asio::error::operation_aborted, {}};
         co_return co_await make(*self, diag);
     };
     asio::co_spawn(
-        self->ex, body(self, accepted, std::move(make), diag),
+        self->ex, body(self, state, accepted, std::move(make), diag),
         asio::bind_cancellation_slot(
             state->signal->slot(), [self, state, registration, &diag, handler = std::move(handler)](
                                        std::exception_ptr ep, op_outcome<T> outcome) mutable {

@@ -87,13 +87,10 @@ client::impl::impl(executor_type e, options o)
             ctx.set_verify_mode(asio::ssl::verify_none);
         }
     }
-    detail::base_url pooled = where;
-    if (!opts.tls.server_name.empty())
-        pooled.host = opts.tls.server_name;
     pool = std::make_unique<detail::connection_pool>(
         ex, tls ? &*tls : nullptr, where,
         detail::pool_settings{opts.max_connections_per_host, opts.idle_timeout,
-                              opts.pool_wait_timeout, opts.connect_timeout});
+                              opts.pool_wait_timeout, opts.connect_timeout, opts.tls.server_name});
     api_path = where.path_prefix + "/api/v0/pipeline";
 }
 

@@ -55,7 +55,8 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
             ++open_;
             asio::ip::tcp::resolver::results_type endpoints;
             error_code ec = co_await resolve(endpoints);
-            auto c = std::make_unique<connection>(ex_, tls_, where_.host);
+            auto c = std::make_unique<connection>(
+                ex_, tls_, settings_.server_name.empty() ? where_.host : settings_.server_name);
             if (!ec)
                 ec = co_await c->connect(endpoints, settings_.connect_timeout);
             if (ec) {

@@ -27,6 +27,8 @@ struct pool_settings {
     std::chrono::milliseconds idle_timeout{30000};
     std::chrono::milliseconds wait_timeout{30000};
     std::chrono::milliseconds connect_timeout{10000};
+    /// Name sent as SNI and verified in the certificate; empty = the URL's host.
+    std::string server_name;
 };
 
 struct pool_counters {

@@ -1,0 +1,247 @@
+// Per-operation cancellation: each type in each phase of a task's life, the
+// deadline and diagnostics adapters, and what stays usable afterwards.
+
+#include "../support/client_fixture.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+using namespace oneai;
+using namespace oneai::test;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+pipeline simple() {
+    return pipeline{}.summarize();
+}
+
+struct cancel_case {
+    asio::cancellation_type type;
+    const char* name;
+};
+
+const cancel_case all_types[] = {{asio::cancellation_type::total, "total"},
+                                 {asio::cancellation_type::partial, "partial"},
+                                 {asio::cancellation_type::terminal, "terminal"}};
+
+} // namespace
+
+class CancellationTest : public ClientTest {
+  protected:
+    // Starts `op` bound to a signal, emits `type` after `after`, runs to completion.
+    template <typename T, typename Op>
+    std::pair<error_code, T> cancel_after(Op op, asio::cancellation_type type,
+                                          std::chrono::milliseconds after) {
+        asio::cancellation_signal signal;
+        std::optional<std::pair<error_code, T>> out;
+        op(asio::bind_cancellation_slot(
+            signal.slot(), [&](error_code ec, T v) { out.emplace(ec, std::move(v)); }));
+        asio::steady_timer timer(io, after);
+        timer.async_wait([&](error_code) {
+            if (!out)
+                signal.emit(type);
+        });
+        io.restart();
+        io.run();
+        EXPECT_TRUE(out.has_value());
+        return out ? std::move(*out) : std::pair<error_code, T>{};
+    }
+};
+
+TEST_F(CancellationTest, SubmitCancelledBeforeTheRequestIsWritten) {
+    start_server();
+    for (const auto& c : all_types) {
+        auto cl = make_client();
+        asio::cancellation_signal signal;
+        std::optional<error_code> out;
+        cl->async_submit(
+            simple(), text_input{sample_text},
+            asio::bind_cancellation_slot(signal.slot(), [&](error_code ec, task) { out = ec; }));
+        signal.emit(c.type); // before the coroutine has run at all
+        io.restart();
+        io.run();
+        ASSERT_TRUE(out) << c.name;
+        EXPECT_EQ(*out, asio::error::operation_aborted) << c.name;
+    }
+    EXPECT_EQ(server_stats().at("submits"), 0); // nothing reached the service
+}
+
+TEST_F(CancellationTest, WaitStopsForEveryTypeInEveryTaskStateAndTheTaskStaysUsable) {
+    server_cfg.workers = 1;
+    server_cfg.latency = emulator::latency_model::fixed(800ms);
+    start_server();
+    auto c = make_client();
+    // The first task occupies the only worker (RUNNING); the second waits (QUEUED).
+    auto [ec1, running] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{"One text."}, h); });
+    auto [ec2, queued] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{"Two text."}, h); });
+    ASSERT_FALSE(ec1 || ec2);
+    for (const task* t : {&running, &queued}) {
+        for (const auto& type : all_types) {
+            diagnostics diag;
+            auto [ec, r] = cancel_after<result>(
+                [&](auto h) { c->async_wait(*t, std::nullopt, diag, h); }, type.type, 50ms);
+            EXPECT_EQ(ec, asio::error::operation_aborted) << type.name;
+            EXPECT_EQ(diag.task_id, t->id()) << type.name;
+        }
+    }
+    // Cancelled waits leave the tasks alone: both still complete.
+    for (const task* t : {&running, &queued}) {
+        auto [ec, r] = complete<result>([&](auto h) { c->async_wait(*t, h); });
+        EXPECT_FALSE(ec) << ec.message();
+    }
+}
+
+TEST_F(CancellationTest, RunIgnoresTotalCancellationOnceSubmitted) {
+    server_cfg.latency = emulator::latency_model::fixed(300ms);
+    start_server();
+    auto c = make_client();
+    // Total cancellation promises no side effect; the task exists once submitted,
+    // so a total cancel arriving during the wait cannot be honoured.
+    auto [ec, r] =
+        cancel_after<result>([&](auto h) { c->async_run(simple(), text_input{sample_text}, h); },
+                             asio::cancellation_type::total, 100ms);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(r.summary().has_value());
+}
+
+TEST_F(CancellationTest, RunStopsOnPartialOrTerminalAndReportsTheTask) {
+    server_cfg.latency = emulator::latency_model::fixed(2s);
+    start_server();
+    auto c = make_client();
+    for (auto type : {asio::cancellation_type::partial, asio::cancellation_type::terminal}) {
+        diagnostics diag;
+        auto [ec, r] = cancel_after<result>(
+            [&](auto h) { c->async_run(simple(), text_input{sample_text}, diag, h); }, type, 100ms);
+        EXPECT_EQ(ec, asio::error::operation_aborted);
+        EXPECT_FALSE(diag.task_id.empty()); // resumable with async_wait
+    }
+}
+
+TEST_F(CancellationTest, WithDeadlineBoundsAWait) {
+    server_cfg.latency = emulator::latency_model::fixed(10s);
+    start_server();
+    auto c = make_client();
+    auto [ec1, t] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
+    ASSERT_FALSE(ec1);
+    const auto started = std::chrono::steady_clock::now();
+    auto [ec, r] = complete<result>(
+        [&](auto h) { c->async_wait(t, with_deadline(io.get_executor(), 200ms, h)); });
+    EXPECT_EQ(ec, errc::deadline_exceeded);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+TEST_F(CancellationTest, WithDiagnosticsThrowsBothCodeAndDetails) {
+    server_cfg.faults.task_failure_rate = 1.0;
+    start_server();
+    auto c = make_client();
+    std::optional<error_with_diagnostics> caught;
+    // A named closure: a coroutine lambda's captures live in the closure, which
+    // must outlive the coroutine (a temporary would dangle once it suspends).
+    auto body = [&]() -> asio::awaitable<void> {
+        // Named arguments, not temporaries: GCC 12 destroys brace-initialised
+        // temporaries of a co_await expression twice.
+        input in = text_input{sample_text};
+        try {
+            co_await c->async_run(simple(), std::move(in), with_diagnostics(asio::use_awaitable));
+        } catch (const error_with_diagnostics& e) {
+            caught.emplace(e);
+        }
+    };
+    asio::co_spawn(io, body(), asio::detached);
+    io.run();
+    ASSERT_TRUE(caught);
+    EXPECT_EQ(caught->code(), errc::task_failed);
+    EXPECT_EQ(caught->get_diagnostics().api_code, 50000);
+    EXPECT_FALSE(caught->get_diagnostics().task_id.empty());
+    EXPECT_NE(std::string(caught->what()).find("task "), std::string::npos);
+}
+
+TEST_F(CancellationTest, UseAwaitableReturnsTheValue) {
+    start_server();
+    auto c = make_client();
+    std::optional<std::string> summary;
+    auto body = [&]() -> asio::awaitable<void> {
+        input in = text_input{sample_text};
+        result r =
+            co_await c->async_run(simple(), std::move(in), with_diagnostics(asio::use_awaitable));
+        summary = r.summary();
+    };
+    asio::co_spawn(io, body(), asio::detached);
+    io.run();
+    EXPECT_EQ(summary, "Maria Lopez met the board in London on Tuesday.");
+}
+
+TEST_F(ClientTest, TlsWithTheRightCertificate) {
+    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
+    server_cfg.tls_key_file = ONEAI_TEST_KEY;
+    start_server();
+    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    opts.tls.ca_file = ONEAI_TEST_CERT;
+    auto c = make_client();
+    auto [ec, r] = complete<result>(
+        [&](auto h) { c->async_run(pipeline{}.summarize(), text_input{sample_text}, h); });
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(r.summary().has_value());
+}
+
+TEST_F(ClientTest, TlsRefusesAWrongHostName) {
+    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
+    server_cfg.tls_key_file = ONEAI_TEST_KEY;
+    start_server();
+    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    opts.tls.ca_file = ONEAI_TEST_CERT;
+    opts.tls.server_name = "api.example.org"; // not in the certificate
+    opts.retries.max_attempts = 1;
+    auto c = make_client();
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(pipeline{}.summarize(), text_input{sample_text}, h); });
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(server_stats().at("submits"), 0);
+}
+
+TEST_F(ClientTest, TlsRefusesAnUntrustedCertificate) {
+    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
+    server_cfg.tls_key_file = ONEAI_TEST_KEY;
+    start_server();
+    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    opts.retries.max_attempts = 1; // the system's CAs do not know the test certificate
+    auto c = make_client();
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(pipeline{}.summarize(), text_input{sample_text}, h); });
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(server_stats().at("submits"), 0);
+}
+
+TEST_F(ClientTest, TenThousandConcurrentRunsOnOneThread) {
+    server_cfg.workers = 0;
+    server_cfg.latency = emulator::latency_model::fixed(200ms);
+    start_server();
+    opts.polling.initial_delay = 200ms;
+    opts.polling.delays = backoff::decorrelated_jitter(100ms, 1s);
+    auto c = make_client();
+    constexpr int runs = 10'000;
+    int ok = 0, failed = 0;
+    for (int i = 0; i < runs; ++i)
+        c->async_run(pipeline{}.keywords(),
+                     text_input{"Document number " + std::to_string(i) + " is short."},
+                     [&](error_code ec, result r) {
+                         if (!ec && !r.labels_of("keywords").empty())
+                             ++ok;
+                         else
+                             ++failed;
+                     });
+    io.run();
+    EXPECT_EQ(ok, runs);
+    EXPECT_EQ(failed, 0);
+    EXPECT_EQ(server_stats().at("submits"), runs);
+    EXPECT_EQ(server_stats().at("duplicate_submits"), 0);
+    EXPECT_LE(c->counters().connections_opened, opts.max_connections_per_host);
+}

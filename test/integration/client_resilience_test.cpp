@@ -1,0 +1,206 @@
+// How the client copes with a service that pushes back, fails, loses
+// answers, answers nonsense, or is slower than the caller's patience.
+
+#include "../support/canned_server.hpp"
+#include "../support/client_fixture.hpp"
+
+#include <boost/beast/http/error.hpp>
+
+using namespace oneai;
+using namespace oneai::test;
+using namespace std::chrono_literals;
+
+namespace {
+pipeline simple() {
+    return pipeline{}.summarize();
+}
+} // namespace
+
+TEST_F(ClientTest, RateLimitedSubmitsWaitForRetryAfter) {
+    server_cfg.max_concurrent_jobs = 1;
+    server_cfg.retry_after = 1s;
+    server_cfg.latency = emulator::latency_model::fixed(300ms);
+    start_server();
+    auto c = make_client();
+    std::optional<error_code> first, second;
+    diagnostics diag;
+    c->async_run(simple(), text_input{"First text here."},
+                 [&](error_code ec, result) { first = ec; });
+    c->async_run(simple(), text_input{"Second text here."}, diag,
+                 [&](error_code ec, result) { second = ec; });
+    const auto started = std::chrono::steady_clock::now();
+    io.run();
+    ASSERT_TRUE(first && second);
+    EXPECT_FALSE(*first) << first->message();
+    EXPECT_FALSE(*second) << second->message();
+    EXPECT_GE(c->counters().rate_limited, 1u);
+    ASSERT_TRUE(diag.retry_after);
+    EXPECT_EQ(*diag.retry_after, 1000ms);
+    // The retry waited for the hint, not just the 10 ms backoff.
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST_F(ClientTest, RateLimitHintLongerThanTheDeadlineFailsFast) {
+    server_cfg.faults.storm_every = 1h;
+    server_cfg.faults.storm_length = 1h;
+    server_cfg.retry_after = 30s;
+    start_server();
+    opts.task_deadline = 2s;
+    auto c = make_client();
+    diagnostics diag;
+    const auto started = std::chrono::steady_clock::now();
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
+    EXPECT_EQ(ec, errc::rate_limited);
+    EXPECT_EQ(diag.api_code, 60009);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST_F(ClientTest, OverloadedAnswersAreRetried) {
+    server_cfg.faults.http_503_rate = 0.3;
+    server_cfg.seed = 7;
+    start_server();
+    opts.retries.max_attempts = 8; // 0.3^8: a request failing every attempt is very unlikely
+    auto c = make_client();
+    for (int i = 0; i < 5; ++i) {
+        auto [ec, r] =
+            complete<result>([&](auto h) { c->async_run(simple(), text_input{sample_text}, h); });
+        ASSERT_FALSE(ec) << ec.message();
+    }
+    EXPECT_GT(c->counters().retries, 0u);
+}
+
+TEST_F(ClientTest, LostSubmitAnswerIsAnUnknownOutcome) {
+    server_cfg.faults.reset_rate = 1.0;
+    start_server();
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
+    EXPECT_EQ(ec, errc::unknown_submission_outcome);
+    EXPECT_TRUE(diag.request_sent);
+    // Never resent: the service saw exactly one submit.
+    EXPECT_EQ(server_stats().at("submits"), 1);
+}
+
+TEST_F(ClientTest, ResubmissionIsAnOptIn) {
+    server_cfg.faults.reset_rate = 0.5;
+    server_cfg.seed = 3;
+    start_server();
+    opts.retries.resubmit_when_unsure = true;
+    opts.retries.max_attempts = 10;
+    auto c = make_client();
+    auto [ec, t] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_GE(server_stats().at("submits").to_number<int>(), 1);
+}
+
+TEST_F(ClientTest, LostStatusAnswersAreRetried) {
+    start_server();
+    auto c = make_client();
+    auto [ec, t] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
+    ASSERT_FALSE(ec);
+    // A canned server that resets every GET: retried up to max_attempts, then a transport error.
+    canned_server resetting("");
+    opts.base_url = resetting.base_url();
+    opts.retries.max_attempts = 3;
+    auto c2 = make_client();
+    diagnostics diag;
+    auto [sec, s] = complete<task_status>([&](auto h) { c2->async_status(t, diag, h); });
+    EXPECT_TRUE(sec);
+    EXPECT_EQ(resetting.requests(), 3);
+    EXPECT_EQ(diag.attempts, 3u);
+}
+
+TEST_F(ClientTest, ConnectionRefusedIsRetriedThenReported) {
+    canned_server closed("");
+    opts.base_url = "http://127.0.0.1:1"; // nothing listens on port 1
+    opts.retries.max_attempts = 3;
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
+    EXPECT_EQ(ec, boost::asio::error::connection_refused);
+    EXPECT_FALSE(diag.request_sent); // nothing was sent, so retrying the POST was safe
+    EXPECT_EQ(diag.attempts, 3u);
+}
+
+TEST_F(ClientTest, MalformedJsonIsABadResponse) {
+    canned_server bad(raw_reply("{\"status\": \"QUEU"));
+    opts.base_url = bad.base_url();
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), diag, h); });
+    EXPECT_EQ(ec, errc::bad_response);
+    EXPECT_NE(diag.message.find("JSON"), std::string::npos);
+}
+
+TEST_F(ClientTest, WrongShapeIsABadResponse) {
+    canned_server odd(raw_reply(R"({"task_id":"abc","status":"COMPLETED","result":42})"));
+    opts.base_url = odd.base_url();
+    auto c = make_client();
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), h); });
+    EXPECT_EQ(ec, errc::bad_response);
+}
+
+TEST_F(ClientTest, TruncatedBodyIsATransportError) {
+    canned_server truncated(raw_reply(R"({"task_id":"abc","status":"RUNNING"})", 500));
+    opts.base_url = truncated.base_url();
+    opts.retries.max_attempts = 2;
+    auto c = make_client();
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), h); });
+    EXPECT_EQ(ec, boost::beast::http::error::partial_message);
+    EXPECT_EQ(truncated.requests(), 2);
+}
+
+TEST_F(ClientTest, UnknownStatusCountsAsPending) {
+    canned_server odd(raw_reply(R"({"task_id":"abc","status":"PAUSED"})"));
+    opts.base_url = odd.base_url();
+    opts.polling.max_polls = 3;
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, r] =
+        complete<result>([&](auto h) { c->async_wait(task("abc"), std::nullopt, diag, h); });
+    EXPECT_EQ(ec, errc::polling_exhausted);
+    EXPECT_EQ(diag.polls, 3u);
+    EXPECT_EQ(diag.task_id, "abc");
+}
+
+TEST_F(ClientTest, SlowServerMeetsTheDeadline) {
+    server_cfg.latency = emulator::latency_model::fixed(10s);
+    start_server();
+    opts.task_deadline = 300ms;
+    auto c = make_client();
+    diagnostics diag;
+    const auto started = std::chrono::steady_clock::now();
+    auto [ec, r] =
+        complete<result>([&](auto h) { c->async_run(simple(), text_input{sample_text}, diag, h); });
+    EXPECT_EQ(ec, errc::deadline_exceeded);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    // Stopping is not failing: the task is still there to wait on.
+    ASSERT_FALSE(diag.task_id.empty());
+    auto [sec, s] = complete<task_status>([&](auto h) { c->async_status(task(diag.task_id), h); });
+    ASSERT_FALSE(sec);
+    EXPECT_EQ(s.state, task_state::running);
+}
+
+TEST_F(ClientTest, ShutdownEndsEveryOperation) {
+    server_cfg.latency = emulator::latency_model::fixed(10s);
+    start_server();
+    auto c = make_client();
+    std::vector<error_code> results;
+    for (int i = 0; i < 3; ++i)
+        c->async_run(simple(), text_input{"Text " + std::to_string(i) + " here."},
+                     [&](error_code ec, result) { results.push_back(ec); });
+    boost::asio::steady_timer later(io, 200ms);
+    later.async_wait([&](error_code) { c->shutdown(); });
+    io.run();
+    ASSERT_EQ(results.size(), 3u);
+    for (auto ec : results)
+        EXPECT_EQ(ec, errc::client_shutdown);
+    auto [ec, t] =
+        complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
+    EXPECT_EQ(ec, errc::client_shutdown);
+}

@@ -1,0 +1,78 @@
+#include "canned_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <thread>
+
+namespace oneai::test {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct canned_server::impl {
+    asio::io_context io;
+    tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::string reply;
+    std::atomic<int> requests{0};
+    std::thread thread;
+
+    void accept() {
+        acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+            if (ec)
+                return;
+            serve(std::make_shared<tcp::socket>(std::move(socket)));
+            accept();
+        });
+    }
+
+    void serve(std::shared_ptr<tcp::socket> socket) {
+        auto buffer = std::make_shared<std::string>();
+        asio::async_read_until(*socket, asio::dynamic_buffer(*buffer), "\r\n\r\n",
+                               [this, socket, buffer](boost::system::error_code ec, std::size_t) {
+                                   if (ec)
+                                       return;
+                                   ++requests;
+                                   if (reply.empty()) {
+                                       socket->set_option(asio::socket_base::linger(true, 0));
+                                       socket->close();
+                                       return;
+                                   }
+                                   asio::async_write(
+                                       *socket, asio::buffer(reply),
+                                       [socket](boost::system::error_code, std::size_t) {
+                                           boost::system::error_code ignored;
+                                           socket->shutdown(tcp::socket::shutdown_both, ignored);
+                                       });
+                               });
+    }
+};
+
+canned_server::canned_server(std::string reply) : impl_(std::make_unique<impl>()) {
+    impl_->reply = std::move(reply);
+    impl_->accept();
+    impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+canned_server::~canned_server() {
+    impl_->io.stop();
+    impl_->thread.join();
+}
+
+std::uint16_t canned_server::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
+int canned_server::requests() const {
+    return impl_->requests.load();
+}
+
+std::string raw_reply(const std::string& body, long declared_length) {
+    long length = declared_length >= 0 ? declared_length : static_cast<long>(body.size());
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: "
+           "close\r\nContent-Length: " +
+           std::to_string(length) + "\r\n\r\n" + body;
+}
+
+} // namespace oneai::test

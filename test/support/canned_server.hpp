@@ -1,0 +1,31 @@
+#pragma once
+// A loopback server that answers every request with a fixed raw reply (or
+// closes the connection), for answers the emulator never gives on purpose:
+// malformed JSON, truncated bodies, resets before a response.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace oneai::test {
+
+class canned_server {
+  public:
+    /// `reply`: the raw bytes sent after each request's headers arrive; empty
+    /// means close the connection without answering.
+    explicit canned_server(std::string reply);
+    ~canned_server();
+    std::uint16_t port() const;
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+    int requests() const;
+
+  private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+/// A raw HTTP/1.1 200 answer with `body`; `declared_length` (when set) is
+/// announced instead of the real length, to make a truncated body.
+std::string raw_reply(const std::string& body, long declared_length = -1);
+
+} // namespace oneai::test
