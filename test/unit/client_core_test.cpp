@@ -1,0 +1,313 @@
+// The client's sans-I/O core: backoff kinds, Retry-After, retry rules and
+// codecs, with a seeded generator and explicit times.
+
+#include <oneai/backoff.hpp>
+#include <oneai/input.hpp>
+#include <oneai/pipeline.hpp>
+
+#include "client/core/request_codec.hpp"
+#include "client/core/response_codec.hpp"
+#include "client/core/retry_after.hpp"
+#include "client/core/retry_rules.hpp"
+#include "client/http/base_url.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace oneai;
+using namespace oneai::detail;
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+TEST(Backoff, ConstantAndExponentialAreExact) {
+    std::mt19937_64 rng(1);
+    EXPECT_EQ(backoff::constant(300ms).delay(7, 0ms, rng), 300ms);
+    auto exp = backoff::exponential(100ms, 1s);
+    EXPECT_EQ(exp.delay(0, 0ms, rng), 100ms);
+    EXPECT_EQ(exp.delay(1, 0ms, rng), 200ms);
+    EXPECT_EQ(exp.delay(3, 0ms, rng), 800ms);
+    EXPECT_EQ(exp.delay(4, 0ms, rng), 1s); // capped
+    EXPECT_EQ(exp.delay(1000, 0ms, rng), 1s);
+}
+
+TEST(Backoff, JitterKindsStayInTheirRanges) {
+    std::mt19937_64 rng(42);
+    auto full = backoff::full_jitter(100ms, 10s);
+    auto equal = backoff::equal_jitter(100ms, 10s);
+    auto decorrelated = backoff::decorrelated_jitter(100ms, 2s);
+    milliseconds previous = 0ms;
+    bool full_varies = false;
+    for (unsigned attempt = 0; attempt < 200; ++attempt) {
+        const milliseconds e = std::min<milliseconds>(10s, 100ms * (1LL << std::min(attempt, 20u)));
+        auto f = full.delay(attempt, 0ms, rng);
+        ASSERT_GE(f, 0ms);
+        ASSERT_LE(f, e);
+        full_varies |= f != full.delay(attempt, 0ms, rng);
+        auto q = equal.delay(attempt, 0ms, rng);
+        ASSERT_GE(q, e / 2);
+        ASSERT_LE(q, e);
+        auto d = decorrelated.delay(attempt, previous, rng);
+        ASSERT_GE(d, 100ms);
+        ASSERT_LE(d, std::min<milliseconds>(2s, std::max(previous, 100ms) * 3));
+        previous = d;
+    }
+    EXPECT_TRUE(full_varies);
+}
+
+TEST(Backoff, SameSeedSameDelays) {
+    auto b = backoff::decorrelated_jitter(250ms, 8s);
+    std::mt19937_64 a(5), c(5);
+    milliseconds pa = 0ms, pc = 0ms;
+    for (int i = 0; i < 50; ++i) {
+        pa = b.delay(i, pa, a);
+        pc = b.delay(i, pc, c);
+        ASSERT_EQ(pa, pc);
+    }
+}
+
+TEST(Backoff, ParsesTheCommandLineForms) {
+    for (const char* spec : {"fixed:1s", "exp:250ms..8s", "full:100ms..5s", "equal:100ms..5s",
+                             "decorrelated:250ms..8s"})
+        EXPECT_EQ(backoff::parse(spec).to_string(), spec);
+    for (const char* bad : {"", "fixed", "exp:1s", "exp:8s..1s", "wobbly:1s..2s", "fixed:soon"})
+        EXPECT_THROW(backoff::parse(bad), std::invalid_argument) << bad;
+}
+
+TEST(RetryAfter, SecondsAndBothDateForms) {
+    const auto now =
+        std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+    EXPECT_EQ(parse_retry_after("120", now), 120s);
+    EXPECT_EQ(parse_retry_after(" 0 ", now), 0s);
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), 30s);
+    EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now), 10s);
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), 0s); // in the past
+    for (const char* bad : {"", "soon", "-5", "1.5", "Sun, 06 Nov 1994 25:00:00 GMT",
+                            "Sun, 06 Foo 1994 08:00:00 GMT"})
+        EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
+}
+
+namespace {
+
+retry_decision decide(const retry_policy& p, bool repeatable, unsigned attempt, attempt_outcome o,
+                      std::optional<milliseconds> left = std::nullopt) {
+    std::mt19937_64 rng(1);
+    return decide_retry(p, repeatable, attempt, o, 0ms, left, rng);
+}
+
+attempt_outcome status(unsigned code, std::optional<milliseconds> hint = std::nullopt) {
+    attempt_outcome o;
+    o.http_status = code;
+    o.request_sent = true;
+    o.retry_after = hint;
+    return o;
+}
+
+attempt_outcome transport(bool sent) {
+    attempt_outcome o;
+    o.transport = boost::asio::error::connection_reset;
+    o.request_sent = sent;
+    return o;
+}
+
+using action = retry_decision::action;
+
+} // namespace
+
+TEST(RetryRules, NothingSentMeansAnyRequestIsRetried) {
+    retry_policy p;
+    EXPECT_EQ(decide(p, false, 1, transport(false)).what, action::retry);
+    EXPECT_EQ(decide(p, true, 1, transport(false)).what, action::retry);
+}
+
+TEST(RetryRules, ASentSubmitIsNeverResentUnlessOptedIn) {
+    retry_policy p;
+    auto d = decide(p, false, 1, transport(true));
+    EXPECT_EQ(d.what, action::fail);
+    EXPECT_EQ(d.error, errc::unknown_submission_outcome);
+    EXPECT_EQ(decide(p, true, 1, transport(true)).what, action::retry); // a GET goes again
+    p.resubmit_when_unsure = true;
+    EXPECT_EQ(decide(p, false, 1, transport(true)).what, action::retry);
+}
+
+TEST(RetryRules, RateLimitsWaitAtLeastTheHint) {
+    retry_policy p;
+    p.delays = backoff::constant(10ms);
+    auto d = decide(p, false, 1, status(429, 3s));
+    EXPECT_EQ(d.what, action::retry);
+    EXPECT_EQ(d.delay, 3s);
+    p.max_retry_after = 1s; // hints are clamped
+    EXPECT_EQ(decide(p, false, 1, status(429, 3s)).delay, 1s);
+    p.retry_rate_limited = false;
+    EXPECT_EQ(decide(p, false, 1, status(429)).error, errc::rate_limited);
+}
+
+TEST(RetryRules, AHintBeyondTheDeadlineFailsFast) {
+    retry_policy p;
+    auto d = decide(p, false, 1, status(429, 30s), 5s);
+    EXPECT_EQ(d.what, action::fail);
+    EXPECT_EQ(d.error, errc::rate_limited);
+}
+
+TEST(RetryRules, OverloadIsRetriedForEveryRequest) {
+    retry_policy p;
+    EXPECT_EQ(decide(p, false, 1, status(503, 1s)).what, action::retry);
+    EXPECT_EQ(decide(p, false, p.max_attempts, status(503)).error, errc::server_unavailable);
+}
+
+TEST(RetryRules, ServerErrorsAreRetriedOnlyWhenRepeatable) {
+    retry_policy p;
+    for (unsigned code : {500u, 502u, 504u}) {
+        EXPECT_EQ(decide(p, true, 1, status(code)).what, action::retry) << code;
+        auto d = decide(p, false, 1, status(code));
+        EXPECT_EQ(d.what, action::fail) << code;
+        EXPECT_EQ(d.error, errc::server_error) << code;
+    }
+}
+
+TEST(RetryRules, ClientErrorsArePermanent) {
+    retry_policy p;
+    EXPECT_EQ(decide(p, true, 1, status(400)).error, errc::invalid_request);
+    EXPECT_EQ(decide(p, true, 1, status(401)).error, errc::unauthorized);
+    EXPECT_EQ(decide(p, true, 1, status(403)).error, errc::forbidden);
+    EXPECT_EQ(decide(p, true, 1, status(422)).error, errc::invalid_request);
+    EXPECT_EQ(decide(p, true, 1, status(200)).what, action::succeed);
+}
+
+TEST(RetryRules, AttemptsAndBudgetRunOut) {
+    retry_policy p;
+    p.max_attempts = 3;
+    EXPECT_EQ(decide(p, true, 2, transport(true)).what, action::retry);
+    EXPECT_EQ(decide(p, true, 3, transport(true)).what, action::fail);
+    p.max_attempts = 100;
+    p.budget = std::make_shared<retry_budget>(2, 0.5);
+    EXPECT_EQ(decide(p, true, 1, status(503)).what, action::retry);
+    EXPECT_EQ(decide(p, true, 1, status(503)).what, action::retry);
+    EXPECT_EQ(decide(p, true, 1, status(503)).what, action::fail); // budget spent
+    p.budget->on_success();
+    p.budget->on_success();
+    EXPECT_EQ(decide(p, true, 1, status(503)).what, action::retry);
+}
+
+TEST(RequestCodec, JsonBodyCarriesStepsAndTypes) {
+    auto p = pipeline{}
+                 .summarize({.max_length = 50, .amount = "more"})
+                 .names({.enrichment = false})
+                 .add_step("gpt", R"({"prompt":"hi"})");
+    auto req = encode_request(p, text_input{"hello"}, true);
+    EXPECT_EQ(req.target_suffix, "/async");
+    auto body = boost::json::parse(req.json_body).as_object();
+    EXPECT_EQ(body.at("input"), "hello");
+    EXPECT_EQ(body.at("input_type"), "article");
+    EXPECT_EQ(body.at("output_type"), "json");
+    EXPECT_EQ(body.at("multilingual"), false);
+    const auto& steps = body.at("steps").as_array();
+    ASSERT_EQ(steps.size(), 3u);
+    EXPECT_EQ(steps[0].at("skill"), "summarize");
+    EXPECT_EQ(steps[0].at("params").at("max_length"), 50);
+    EXPECT_EQ(steps[0].at("params").at("amount"), "more");
+    EXPECT_FALSE(
+        steps[0].at("params").as_object().contains("find_origins")); // unset: the service's default
+    EXPECT_EQ(steps[1].at("params").at("enrichment"), false);
+    EXPECT_EQ(steps[2].at("params").at("prompt"), "hi");
+}
+
+TEST(RequestCodec, ConversationsAndFiles) {
+    auto conv =
+        encode_request(pipeline{}.emotions(), conversation_input{{{"A", "hi", "0:01"}}}, false);
+    EXPECT_EQ(conv.target_suffix, "");
+    auto body = boost::json::parse(conv.json_body).as_object();
+    EXPECT_EQ(body.at("input_type"), "conversation");
+    EXPECT_EQ(body.at("input").as_array()[0].at("timestamp"), "0:01");
+
+    input f = file_input{"meeting.mp3", ""};
+    auto up = encode_request(pipeline{}.transcribe(), f, true);
+    EXPECT_EQ(up.file, &std::get<file_input>(f)); // streamed from disk, not copied into a body
+    EXPECT_TRUE(up.target_suffix.starts_with("/async/file?pipeline=%7B"));
+    EXPECT_NE(up.target_suffix.find("audio%2Fmp3"), std::string::npos);
+    EXPECT_NE(up.target_suffix.find("conversation"), std::string::npos);
+    EXPECT_THROW(encode_request(pipeline{}.add_step("x", "[1]"), text_input{"t"}, true),
+                 std::invalid_argument);
+}
+
+TEST(ContentTypes, FollowTheSdksTable) {
+    EXPECT_EQ(guess_content_type("a.txt"), "text/plain");
+    EXPECT_EQ(guess_content_type("a.WAV"), "audio/wav");
+    EXPECT_EQ(guess_content_type("a.mp3"), "audio/mp3");
+    EXPECT_EQ(guess_content_type("a.mp4"), "audio/mpeg");
+    EXPECT_EQ(guess_content_type("a.pdf"), "text/pdf");
+    EXPECT_EQ(guess_content_type("a.csv"), "text/csv");
+    EXPECT_EQ(guess_content_type("a.json"), "application/json");
+    EXPECT_EQ(guess_content_type("a.xyz"), "");
+    EXPECT_TRUE(is_conversation_content("a.srt", ""));
+    EXPECT_FALSE(is_conversation_content("a.pdf", ""));
+}
+
+TEST(ResponseCodec, BothResultShapes) {
+    auto json_shape = parse_result(
+        boost::json::parse(R"({"input":[{"utterance":"Hello there."}],"status":"success",
+        "output":[{"text_generated_by_step_name":"summarize","text_generated_by_step_id":1,"contents":[{"utterance":"Hi."}],
+        "labels":[{"type":"origin","skill":"origin","name":"origin","value":null,"span":[0,3],"span_text":"Hi.",
+        "output_spans":[{"section":0,"start":0,"end":3}],"input_spans":[{"section":0,"start":0,"end":12}],"data":null}]}],
+        "stats":{"concurrency_wait_time":1.5,"total_running_jobs":2,"total_waiting_jobs":0}})"));
+    EXPECT_EQ(json_shape.summary(), "Hi.");
+    EXPECT_EQ(json_shape.input.at(0).text, "Hello there.");
+    const label& origin = json_shape.outputs[0].labels.at(0);
+    EXPECT_EQ(origin.input_spans.at(0).end, 12u);
+    EXPECT_EQ(origin.span, (std::pair<std::size_t, std::size_t>{0, 3}));
+    EXPECT_DOUBLE_EQ(json_shape.stats.concurrency_wait_time, 1.5);
+
+    auto legacy = parse_result(
+        boost::json::parse(R"({"input_text":"Hello there.","status":"success","error":null,
+        "output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"text":"Hello there.",
+        "labels":[{"type":"keyword","skill":"keywords","name":"hello","value":0.5,"span":[0,5],"span_text":"Hello"}]}]})"));
+    EXPECT_EQ(legacy.input.at(0).text, "Hello there.");
+    EXPECT_EQ(legacy.output_of("input")->text(), "Hello there.");
+    EXPECT_EQ(legacy.labels_of("keywords").at(0)->value_text(), "0.5");
+    EXPECT_FALSE(legacy.summary());
+}
+
+TEST(ResponseCodec, CsvRows) {
+    auto r = parse_result(boost::json::parse(R"({"status":"success","outputs":[
+        {"input":[{"utterance":"a"}],"output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"contents":[{"utterance":"a"}],"labels":[]}]},
+        {"input":[{"utterance":"b"}],"output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"contents":[{"utterance":"b"}],"labels":[]}]}]})"));
+    ASSERT_EQ(r.rows.size(), 2u);
+    EXPECT_EQ(r.rows[1].input.at(0).text, "b");
+}
+
+TEST(ResponseCodec, FailedTasksReadErrorThenResult) {
+    auto in_error = parse_task_status(boost::json::parse(
+        R"({"task_id":"t","status":"FAILED","error":{"status_code":40012,"message":"Failed to transcribe audio"},"result":null})"));
+    EXPECT_EQ(in_error.state, task_state::failed);
+    EXPECT_EQ(in_error.error_code, 40012);
+    auto in_result = parse_task_status(boost::json::parse(
+        R"({"task_id":"t","status":"FAILED","result":{"status_code":50001,"message":"Failed to retrieve URL"}})"));
+    EXPECT_EQ(in_result.error_code, 50001);
+    EXPECT_EQ(in_result.error_message, "Failed to retrieve URL");
+}
+
+TEST(ResponseCodec, UnknownStatesArePendingAndMissingFieldsAreBad) {
+    auto s =
+        parse_task_status(boost::json::parse(R"({"task_id":"t","status":"PAUSED","extra":1})"));
+    EXPECT_EQ(s.state, task_state::unknown);
+    EXPECT_FALSE(s.finished());
+    EXPECT_THROW(parse_task_status(boost::json::parse(R"({"task_id":"t"})")), std::runtime_error);
+    EXPECT_THROW(parse_task_status(boost::json::parse(R"({"status":"COMPLETED","result":"x"})")),
+                 std::runtime_error);
+    EXPECT_FALSE(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED"})")));
+    EXPECT_EQ(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED","task_id":"abc"})")),
+              "abc");
+}
+
+TEST(BaseUrl, ParsesAndRejects) {
+    auto u = base_url::parse("https://api.oneai.com");
+    EXPECT_TRUE(u.tls);
+    EXPECT_EQ(u.port, 443);
+    EXPECT_EQ(u.host, "api.oneai.com");
+    auto local = base_url::parse("http://127.0.0.1:8080/proxy/");
+    EXPECT_FALSE(local.tls);
+    EXPECT_EQ(local.port, 8080);
+    EXPECT_EQ(local.path_prefix, "/proxy");
+    for (const char* bad : {"", "api.oneai.com", "ftp://x", "http://", "http://x?y=1"})
+        EXPECT_THROW(base_url::parse(bad), std::invalid_argument) << bad;
+}
