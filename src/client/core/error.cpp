@@ -82,9 +82,11 @@ std::string diagnostics::to_string() const {
             out += "; ";
         out += part;
     };
-    if (http_status)
+    if (http_status >= 300) // a 2xx is not what went wrong
         add("HTTP " + std::to_string(http_status) +
             (api_code ? " (" + std::to_string(api_code) + ")" : ""));
+    else if (api_code) // e.g. the error of a FAILED task
+        add("error " + std::to_string(api_code));
     add(message);
     add(details);
     if (!task_id.empty())

@@ -1,0 +1,153 @@
+// The `oneai` program: its output and exit status for each outcome class.
+
+#include <oneai/emulator/embedded_server.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <sys/wait.h>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct run_result {
+    int status = -1;
+    std::string output; // stdout and stderr together
+};
+
+run_result run_shell(const std::string& command) {
+    run_result r;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe)
+        return r;
+    std::array<char, 4096> buf{};
+    while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
+        r.output.append(buf.data(), n);
+    int raw = ::pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+run_result run_cli(const std::string& args) {
+    return run_shell(std::string(ONEAI_CLI) + " " + args);
+}
+
+class CliTest : public ::testing::Test {
+  protected:
+    oneai::emulator::config cfg;
+    std::unique_ptr<oneai::emulator::embedded_server> server;
+    CliTest() {
+        cfg.port = 0;
+        cfg.latency = oneai::emulator::latency_model::fixed(50ms);
+    }
+    std::string start() {
+        server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+        return "--base-url " + server->base_url() + " --api-key k --poll fixed:20ms ";
+    }
+};
+
+const std::string text =
+    "'Maria Lopez met the board in London on Tuesday. The team will publish the report.'";
+
+} // namespace
+
+TEST_F(CliTest, RunPrintsAReadableSummary) {
+    auto r = run_cli("--emulator run --skill summarize --skill names --text " + text);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("Summary: Maria Lopez met the board in London on Tuesday."),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("names: Maria Lopez (PERSON)"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, JsonPrintsTheRawResult) {
+    auto flags = start();
+    auto r = run_cli(flags + "run --skill keywords --json --text " + text);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.rfind("{\"input\":[", 0), 0u) << r.output;
+}
+
+TEST_F(CliTest, NoWaitThenWait) {
+    auto flags = start();
+    auto submitted = run_cli(flags + "run --skill summarize --no-wait --text " + text);
+    ASSERT_EQ(submitted.status, 0) << submitted.output;
+    std::string id = submitted.output.substr(0, submitted.output.find('\n'));
+    ASSERT_EQ(id.size(), 36u) << submitted.output;
+    auto status = run_cli(flags + "status " + id);
+    EXPECT_EQ(status.status, 0) << status.output;
+    EXPECT_EQ(status.output.rfind(id, 0), 0u);
+    auto waited = run_cli(flags + "wait " + id);
+    EXPECT_EQ(waited.status, 0) << waited.output;
+    EXPECT_NE(waited.output.find("Summary:"), std::string::npos);
+}
+
+TEST_F(CliTest, SyncRun) {
+    auto flags = start();
+    auto r = run_cli(flags + "run --sync --skill sentences --text " + text);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("sentences:"), std::string::npos);
+}
+
+TEST_F(CliTest, UsageErrorsExit2) {
+    for (const char* args :
+         {"", "run", "run --text hi", "run --skill summarize", "frobnicate", "--bogus run",
+          "run --skill summarize --text a --url b", "wait", "--timeout soon run --skill s --text t",
+          "run --skill summarize --file /nonexistent.txt",
+          "run --skill summarize --conversation /nonexistent.json"}) {
+        auto r = run_cli(args);
+        EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
+        EXPECT_NE(r.output.find("oneai: "), std::string::npos) << args;
+    }
+}
+
+TEST_F(CliTest, FailedTaskExits3) {
+    cfg.faults.task_failure_rate = 1.0;
+    auto r = run_cli(start() + "run --skill summarize --text " + text);
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_NE(r.output.find("the task failed"), std::string::npos);
+    EXPECT_NE(r.output.find("50000"), std::string::npos);
+}
+
+TEST_F(CliTest, RefusedRequestExits4WithTheServersMessage) {
+    auto r = run_cli(start() + "run --skill telepathy --text " + text);
+    EXPECT_EQ(r.status, 4) << r.output;
+    EXPECT_NE(r.output.find("40003"), std::string::npos);
+    EXPECT_NE(r.output.find("telepathy"), std::string::npos);
+    auto unknown = run_cli(start() + "status 075f954c-e1d7-4b80-b24d-e460fd266c2c");
+    EXPECT_EQ(unknown.status, 4) << unknown.output;
+}
+
+TEST_F(CliTest, UnreachableServerExits5) {
+    auto r =
+        run_cli("--base-url http://127.0.0.1:1 --api-key k run --skill summarize --text " + text);
+    EXPECT_EQ(r.status, 5) << r.output;
+    EXPECT_NE(r.output.find("hint: check --base-url"), std::string::npos);
+}
+
+TEST_F(CliTest, TimeoutExits5AndTellsHowToResume) {
+    cfg.latency = oneai::emulator::latency_model::fixed(10s);
+    auto r = run_cli(start() + "--timeout 300ms run --skill summarize --text " + text);
+    EXPECT_EQ(r.status, 5) << r.output;
+    EXPECT_NE(r.output.find("resume with: oneai wait "), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, CtrlCDuringAWaitExits130AndPrintsTheTask) {
+    cfg.latency = oneai::emulator::latency_model::fixed(10s);
+    auto flags = start();
+    auto r = run_shell("sh -c '" + std::string(ONEAI_CLI) + " " + flags +
+                       "run --skill summarize --text hello & pid=$!; sleep 1; kill -INT $pid; wait "
+                       "$pid; echo exit=$?'");
+    EXPECT_NE(r.output.find("exit=130"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Resume with: oneai wait "), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, EmulatorCommandHelp) {
+    auto r = run_cli("emulator --help");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.output.find("--max-concurrent-jobs"), std::string::npos);
+    EXPECT_EQ(run_cli("emulator --port nope").status, 2);
+}

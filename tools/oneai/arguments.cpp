@@ -1,0 +1,193 @@
+#include "arguments.hpp"
+
+#include "common/duration_text.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace oneai::cli {
+namespace {
+
+[[noreturn]] void usage_error(const std::string& what) {
+    throw std::invalid_argument(what);
+}
+
+conversation_input read_conversation(const std::string& path) {
+    std::ifstream in(path);
+    if (!in)
+        usage_error("cannot read the conversation file '" + path + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text.str(), ec);
+    if (ec || !v.is_array())
+        usage_error("'" + path + "' is not a JSON array of {speaker, utterance, timestamp}" +
+                    (ec ? ": " + ec.message() : std::string{}));
+    conversation_input conv;
+    for (const auto& item : v.as_array()) {
+        const auto* o = item.if_object();
+        const auto* text_value = o ? o->if_contains("utterance") : nullptr;
+        if (!text_value || !text_value->is_string())
+            usage_error("'" + path + "': every item needs an 'utterance' string");
+        utterance u;
+        u.text = text_value->get_string();
+        if (const auto* s = o->if_contains("speaker"); s && s->is_string())
+            u.speaker = s->get_string();
+        if (const auto* t = o->if_contains("timestamp"); t && t->is_string())
+            u.timestamp = std::string(t->get_string());
+        conv.utterances.push_back(std::move(u));
+    }
+    if (conv.utterances.empty())
+        usage_error("'" + path + "' has no utterances");
+    return conv;
+}
+
+} // namespace
+
+std::string usage() {
+    return R"(Usage: oneai [global flags] COMMAND [flags]
+
+Commands:
+  run --skill NAME[=JSON]... (--text T | --url U | --file PATH | --conversation FILE.json)
+      [--input-type article|conversation] [--content-type TYPE] [--sync] [--no-wait] [--json]
+                        run a pipeline; prints a readable result, the raw JSON with --json,
+                        only the task id with --no-wait
+  status TASK_ID [--json]   one status request
+  wait TASK_ID [--json]     poll until the task finishes
+  emulator [FLAGS]          run the Pipeline API emulator (see oneai emulator --help)
+
+Global flags:
+  --base-url URL        the API (default https://api.oneai.com, or ONEAI_BASE_URL)
+  --api-key KEY         or ONEAI_API_KEY
+  --timeout DURATION    deadline of the whole operation, submit and wait together (default 1h)
+  --poll SPEC           polling: fixed:1s, exp:250ms..8s, decorrelated:250ms..8s (default)
+  --ca-file PEM         trust these CAs instead of the system's
+  --emulator            start an in-process emulator and use it
+
+Exit status: 0 done, 2 usage, 3 task FAILED, 4 refused by the API (4xx),
+5 transport error, timeout or polling exhausted, 130 interrupted.
+)";
+}
+
+arguments parse_arguments(std::span<const std::string_view> args) {
+    arguments out;
+    if (const char* url = std::getenv("ONEAI_BASE_URL"); url && *url)
+        out.client_options.base_url = url;
+    if (const char* key = std::getenv("ONEAI_API_KEY"); key && *key)
+        out.client_options.api_key = key;
+    std::size_t i = 0;
+    auto value_of = [&](std::string_view flag) -> std::string_view {
+        if (i + 1 >= args.size())
+            usage_error(std::string(flag) + " needs a value");
+        return args[++i];
+    };
+    auto duration_of = [&](std::string_view flag) {
+        try {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(
+                common::parse_duration(value_of(flag)));
+        } catch (const std::invalid_argument& e) {
+            usage_error(std::string(flag) + ": " + e.what());
+        }
+    };
+    // Global flags come before the command.
+    for (; i < args.size() && args[i].starts_with("-"); ++i) {
+        std::string_view a = args[i];
+        if (a == "--help" || a == "-h")
+            out.show_help = true;
+        else if (a == "--base-url")
+            out.client_options.base_url = value_of(a);
+        else if (a == "--api-key")
+            out.client_options.api_key = value_of(a);
+        else if (a == "--timeout")
+            out.client_options.task_deadline = duration_of(a);
+        else if (a == "--poll") {
+            try {
+                out.client_options.polling.delays = backoff::parse(value_of(a));
+                out.client_options.polling.initial_delay = out.client_options.polling.delays.base();
+            } catch (const std::invalid_argument& e) {
+                usage_error(std::string("--poll: ") + e.what());
+            }
+        } else if (a == "--ca-file")
+            out.client_options.tls.ca_file = value_of(a);
+        else if (a == "--emulator")
+            out.use_emulator = true;
+        else
+            usage_error("unknown global flag '" + std::string(a) + "'");
+    }
+    if (out.show_help)
+        return out;
+    if (i == args.size())
+        usage_error("no command given");
+    out.command = args[i++];
+    if (out.command == "emulator") {
+        out.emulator_flags.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+        return out;
+    }
+    if (out.command != "run" && out.command != "status" && out.command != "wait")
+        usage_error("unknown command '" + out.command + "' (run, status, wait, emulator)");
+
+    std::string content_type;
+    for (; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        auto set_input = [&](input in) {
+            if (out.run_input)
+                usage_error("give exactly one of --text, --url, --file, --conversation");
+            out.run_input = std::move(in);
+        };
+        if (a == "--json")
+            out.json = true;
+        else if (out.command != "run" && !a.starts_with("-") && out.task_id.empty())
+            out.task_id = a;
+        else if (out.command != "run")
+            usage_error("unexpected argument '" + std::string(a) + "'");
+        else if (a == "--skill") {
+            std::string_view spec = value_of(a);
+            auto eq = spec.find('=');
+            out.steps.add_step(std::string(spec.substr(0, eq)),
+                               eq == std::string_view::npos ? "{}"
+                                                            : std::string(spec.substr(eq + 1)));
+        } else if (a == "--text")
+            set_input(text_input{std::string(value_of(a))});
+        else if (a == "--url")
+            set_input(url_input{std::string(value_of(a))});
+        else if (a == "--file")
+            set_input(file_input{std::string(value_of(a)), ""});
+        else if (a == "--conversation")
+            set_input(read_conversation(std::string(value_of(a))));
+        else if (a == "--input-type")
+            out.steps.input_type(std::string(value_of(a)));
+        else if (a == "--content-type")
+            content_type = value_of(a);
+        else if (a == "--sync")
+            out.sync = true;
+        else if (a == "--no-wait")
+            out.no_wait = true;
+        else
+            usage_error("unknown flag '" + std::string(a) + "' for " + out.command);
+    }
+    if (out.command == "run") {
+        if (out.steps.steps().empty())
+            usage_error("run needs at least one --skill");
+        if (!out.run_input)
+            usage_error("run needs an input: --text, --url, --file or --conversation");
+        if (auto* f = std::get_if<file_input>(&*out.run_input)) {
+            f->content_type = content_type;
+            std::ifstream probe(f->path);
+            if (!probe)
+                usage_error("cannot read '" + f->path.string() + "'");
+        } else if (!content_type.empty()) {
+            usage_error("--content-type goes with --file");
+        }
+        if (out.sync && out.no_wait)
+            usage_error("--sync and --no-wait exclude each other");
+    } else if (out.task_id.empty()) {
+        usage_error(out.command + " needs a TASK_ID");
+    }
+    return out;
+}
+
+} // namespace oneai::cli

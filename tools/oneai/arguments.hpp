@@ -1,0 +1,37 @@
+#pragma once
+// The command line of `oneai`: global flags, then a command and its flags.
+
+#include <oneai/input.hpp>
+#include <oneai/options.hpp>
+#include <oneai/pipeline.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oneai::cli {
+
+struct arguments {
+    // global
+    options client_options;
+    bool use_emulator = false;
+    bool show_help = false;
+    // command
+    std::string command; // run, status, wait, emulator
+    pipeline steps;
+    std::optional<input> run_input;
+    bool sync = false;
+    bool no_wait = false;
+    bool json = false;
+    std::string task_id;
+    std::vector<std::string_view> emulator_flags;
+};
+
+/// Throws std::invalid_argument with a message for people. Reads
+/// ONEAI_BASE_URL and ONEAI_API_KEY when the flags are absent.
+arguments parse_arguments(std::span<const std::string_view> args);
+std::string usage();
+
+} // namespace oneai::cli

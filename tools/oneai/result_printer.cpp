@@ -1,0 +1,77 @@
+#include "result_printer.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <map>
+
+namespace oneai::cli {
+
+void print_readable(std::ostream& out, const result& r) {
+    if (auto summary = r.summary())
+        out << "Summary: " << *summary << "\n";
+    for (const auto& o : r.outputs) {
+        out << "\n== "
+            << (o.step_id == 0 ? std::string("input")
+                               : o.step_name + " (step " + std::to_string(o.step_id) + ")")
+            << " ==\n";
+        if (o.is_conversation()) {
+            for (const auto& u : o.contents)
+                out << (u.timestamp ? "[" + *u.timestamp + "] " : std::string{}) << u.speaker
+                    << ": " << u.text << "\n";
+        } else {
+            out << o.text() << "\n";
+        }
+        std::map<std::string, std::vector<const label*>> by_skill;
+        for (const auto& l : o.labels)
+            by_skill[l.skill].push_back(&l);
+        for (const auto& [skill, labels] : by_skill) {
+            out << "  " << skill << ":";
+            for (std::size_t i = 0; i < labels.size(); ++i) {
+                const label& l = *labels[i];
+                std::string shown = !l.span_text.empty() ? l.span_text : l.value_text();
+                out << (i ? ", " : " ") << (shown.empty() ? l.name : shown);
+                if (!l.name.empty() && l.name != shown && l.name != l.type)
+                    out << " (" << l.name << ")";
+            }
+            out << "\n";
+        }
+    }
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        out << "\n### row " << i << "\n";
+        print_readable(out, r.rows[i]);
+    }
+}
+
+void print_json(std::ostream& out, const result& r) {
+    out << boost::json::serialize(r.raw()) << "\n";
+}
+
+void print_status(std::ostream& out, const task_status& s, bool json) {
+    if (json) {
+        boost::json::object o{{"task_id", s.task.id()},
+                              {"status", s.status_text},
+                              {"creation_time", s.creation_time},
+                              {"completion_time", s.completion_time.empty()
+                                                      ? boost::json::value(nullptr)
+                                                      : boost::json::value(s.completion_time)}};
+        o["result"] = s.result ? s.result->raw() : boost::json::value(nullptr);
+        if (s.state == task_state::failed)
+            o["error"] = {{"status_code", s.error_code},
+                          {"message", s.error_message},
+                          {"details", s.error_details}};
+        out << boost::json::serialize(o) << "\n";
+        return;
+    }
+    out << s.task.id() << " " << s.status_text;
+    if (!s.creation_time.empty())
+        out << " created " << s.creation_time;
+    if (!s.completion_time.empty())
+        out << " finished " << s.completion_time;
+    if (s.state == task_state::failed)
+        out << ": " << s.error_code << " " << s.error_message
+            << (s.error_details.empty() ? "" : " (" + s.error_details + ")");
+    out << "\n";
+}
+
+} // namespace oneai::cli
