@@ -11,28 +11,28 @@
 namespace oneai {
 
 struct text_input {
-    std::string text;
+    std::string text{};
 };
 
 struct url_input {
-    std::string url;
+    std::string url{};
 };
 
 struct utterance {
-    std::string speaker;
-    std::string text;
+    std::string speaker{};
+    std::string text{};
     /// As the API writes it ("00:01:05.000"); absent for plain text.
-    std::optional<std::string> timestamp;
+    std::optional<std::string> timestamp{};
 };
 
 struct conversation_input {
-    std::vector<utterance> utterances;
+    std::vector<utterance> utterances{};
 };
 
 struct file_input {
-    std::filesystem::path path;
+    std::filesystem::path path{};
     /// Empty: guessed from the extension (see guess_content_type).
-    std::string content_type;
+    std::string content_type{};
 };
 
 using input = std::variant<text_input, url_input, conversation_input, file_input>;

@@ -14,9 +14,9 @@ namespace oneai {
 struct options {
     std::string base_url = "https://api.oneai.com";
     /// Empty: read ONEAI_API_KEY from the environment when the client is made.
-    std::string api_key;
+    std::string api_key{};
     /// Empty: `cpp-sdk/<version>/<install id>`.
-    std::string user_agent;
+    std::string user_agent{};
 
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
     /// One HTTP exchange (write the request, read the whole response).
@@ -32,9 +32,9 @@ struct options {
     /// Larger responses fail with errc::response_too_large.
     std::size_t max_response_size = 64 * 1024 * 1024;
 
-    tls_options tls;
-    poll_policy polling;
-    retry_policy retries;
+    tls_options tls{};
+    poll_policy polling{};
+    retry_policy retries{};
 };
 
 } // namespace oneai

@@ -13,49 +13,49 @@
 namespace oneai {
 
 struct summarize_params {
-    std::optional<bool> auto_length;
-    std::optional<bool> find_origins;
-    std::optional<int> max_length;     // words
-    std::optional<int> min_length;     // words
-    std::optional<std::string> amount; // less, normal, more
+    std::optional<bool> auto_length{};
+    std::optional<bool> find_origins{};
+    std::optional<int> max_length{};     // words
+    std::optional<int> min_length{};     // words
+    std::optional<std::string> amount{}; // less, normal, more
 };
 struct transcribe_params {
-    std::optional<bool> speaker_detection;
-    std::optional<bool> timestamp_per_label;
-    std::optional<bool> timestamp_per_word;
-    std::optional<std::string> engine; // default, whisper
-    std::vector<std::string> expected_languages;
+    std::optional<bool> speaker_detection{};
+    std::optional<bool> timestamp_per_label{};
+    std::optional<bool> timestamp_per_word{};
+    std::optional<std::string> engine{}; // default, whisper
+    std::vector<std::string> expected_languages{};
 };
 struct html_extract_article_params {
-    std::optional<bool> include_headline;
-    std::optional<bool> include_code_inline;
-    std::optional<bool> include_code_block;
-    std::optional<bool> include_references_section;
+    std::optional<bool> include_headline{};
+    std::optional<bool> include_code_inline{};
+    std::optional<bool> include_code_block{};
+    std::optional<bool> include_references_section{};
 };
 struct names_params {
-    std::optional<bool> enrichment;
+    std::optional<bool> enrichment{};
 };
 struct numbers_params {
-    std::optional<std::string> reference_time; // yyyy-mm-ddTHH:MM
+    std::optional<std::string> reference_time{}; // yyyy-mm-ddTHH:MM
 };
 struct amount_params {
-    std::optional<std::string> amount; // less, normal, more
+    std::optional<std::string> amount{}; // less, normal, more
 };
 struct headline_params {
-    std::optional<std::string> headlines_type; // headline, clickbait, subheading
-    std::optional<int> variations;
+    std::optional<std::string> headlines_type{}; // headline, clickbait, subheading
+    std::optional<int> variations{};
 };
 struct gpt_params {
-    std::optional<std::string> model;
-    std::optional<std::string> gpt_api_key;
-    std::optional<std::string> input_skill;
-    std::optional<std::string> prompt;
-    std::vector<std::string> prompt_fields;
-    std::optional<std::string> prompt_position; // start, end
+    std::optional<std::string> model{};
+    std::optional<std::string> gpt_api_key{};
+    std::optional<std::string> input_skill{};
+    std::optional<std::string> prompt{};
+    std::vector<std::string> prompt_fields{};
+    std::optional<std::string> prompt_position{}; // start, end
 };
 struct clustering_params {
-    std::string input_skill;
-    std::string collection;
+    std::string input_skill{};
+    std::string collection{};
 };
 
 class pipeline {
@@ -112,9 +112,9 @@ class pipeline {
 
   private:
     pipeline& add(step s);
-    std::vector<step> steps_;
+    std::vector<step> steps_{};
     bool multilingual_ = false;
-    std::string input_type_;
+    std::string input_type_{};
 };
 
 } // namespace oneai

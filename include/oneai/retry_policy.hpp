@@ -28,7 +28,7 @@ struct retry_policy {
     /// A Retry-After longer than this is treated as this long.
     std::chrono::milliseconds max_retry_after{std::chrono::seconds{60}};
     /// Shared across operations when set; null = no budget.
-    std::shared_ptr<retry_budget> budget;
+    std::shared_ptr<retry_budget> budget{};
 };
 
 } // namespace oneai

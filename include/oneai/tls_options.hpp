@@ -9,11 +9,11 @@ namespace oneai {
 struct tls_options {
     bool verify_peer = true;
     /// PEM file of trusted CAs; empty = the system's default paths.
-    std::string ca_file;
+    std::string ca_file{};
     /// Directory of hashed CA certificates (c_rehash layout).
-    std::string ca_directory;
+    std::string ca_directory{};
     /// Host name sent as SNI and checked against the certificate; empty = the URL's host.
-    std::string server_name;
+    std::string server_name{};
 };
 
 } // namespace oneai
