@@ -5,6 +5,7 @@
 // pass partial to merely stop waiting) and completes with
 // errc::deadline_exceeded. The caller's own cancellation still works.
 
+#include <oneai/detail/forward_associations.hpp>
 #include <oneai/error.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -95,10 +96,6 @@ struct boost::asio::async_result<oneai::deadline_t<InnerToken>, void(oneai::erro
 template <template <typename, typename> class Associator, typename Handler, typename T,
           typename DefaultCandidate>
 struct boost::asio::associator<Associator, oneai::detail::deadline_handler<Handler, T>,
-                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const oneai::detail::deadline_handler<Handler, T>& h,
-        const DefaultCandidate& c = DefaultCandidate()) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
+                               DefaultCandidate>
+    : oneai::detail::forward_associations<Associator, oneai::detail::deadline_handler<Handler, T>,
+                                          Handler, DefaultCandidate> {};

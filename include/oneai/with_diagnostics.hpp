@@ -7,6 +7,7 @@
 //   oneai::result r = co_await c.async_run(p, in, oneai::with_diagnostics(asio::use_awaitable));
 
 #include <oneai/detail/diagnostics_slot.hpp>
+#include <oneai/detail/forward_associations.hpp>
 #include <oneai/error_with_diagnostics.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -73,10 +74,6 @@ struct boost::asio::async_result<oneai::with_diagnostics_t<InnerToken>,
 template <template <typename, typename> class Associator, typename Handler, typename T,
           typename DefaultCandidate>
 struct boost::asio::associator<Associator, oneai::detail::throwing_handler<Handler, T>,
-                               DefaultCandidate> : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const oneai::detail::throwing_handler<Handler, T>& h,
-        const DefaultCandidate& c = DefaultCandidate()) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
+                               DefaultCandidate>
+    : oneai::detail::forward_associations<Associator, oneai::detail::throwing_handler<Handler, T>,
+                                          Handler, DefaultCandidate> {};

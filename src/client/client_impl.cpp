@@ -50,6 +50,24 @@ std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
     return std::nullopt;
 }
 
+// A 2xx answer's body read as T; anything unexpected is a bad_response with
+// the reason in the diagnostics.
+template <typename T, typename Parse>
+op_outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
+    std::string why;
+    auto body = detail::parse_json(reply.body, why);
+    if (!body) {
+        diag.message = why;
+        return {errc::bad_response, {}};
+    }
+    try {
+        return {{}, parse(*body)};
+    } catch (const std::exception& e) {
+        diag.message = e.what();
+        return {errc::bad_response, {}};
+    }
+}
+
 template <typename Request>
 void set_common_headers(Request& req, const client::impl& c) {
     req.set(http::field::host, c.where.host);
@@ -272,21 +290,10 @@ asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline u
                                               ? error_code(errc::task_not_found)
                                               : reply.ec,
                                           {}};
-    std::string why;
-    auto body = detail::parse_json(reply.value.body, why);
-    if (!body) {
-        diag.message = why;
-        co_return op_outcome<task_status>{errc::bad_response, {}};
-    }
-    try {
-        task_status s = detail::parse_task_status(*body);
-        if (s.task.empty())
-            s.task = t;
-        co_return op_outcome<task_status>{{}, std::move(s)};
-    } catch (const std::exception& e) {
-        diag.message = e.what();
-        co_return op_outcome<task_status>{errc::bad_response, {}};
-    }
+    auto decoded = decode<task_status>(reply.value, diag, detail::parse_task_status);
+    if (!decoded.ec && decoded.value.task.empty())
+        decoded.value.task = t;
+    co_return decoded;
 }
 
 asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy policy,
@@ -373,18 +380,7 @@ asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
                       std::move(encoded.json_body), encoded.file, true, task_deadline(), diag);
     if (reply.ec)
         co_return op_outcome<result>{reply.ec, {}};
-    std::string why;
-    auto body = detail::parse_json(reply.value.body, why);
-    if (!body) {
-        diag.message = why;
-        co_return op_outcome<result>{errc::bad_response, {}};
-    }
-    try {
-        co_return op_outcome<result>{{}, detail::parse_result(*body)};
-    } catch (const std::exception& e) {
-        diag.message = e.what();
-        co_return op_outcome<result>{errc::bad_response, {}};
-    }
+    co_return decode<result>(reply.value, diag, detail::parse_result);
 }
 
 } // namespace oneai

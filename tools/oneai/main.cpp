@@ -87,6 +87,24 @@ std::pair<error_code, T> run_until_done(asio::io_context& io, Start start) {
     return std::move(*out);
 }
 
+// The end of a run or a wait: the result, or what went wrong and how to go on.
+int report_result(const error_code& ec, const result& r, const diagnostics& diag,
+                  const cli::arguments& args, std::string_view doing) {
+    if (ec == asio::error::operation_aborted) {
+        std::cerr << "oneai: interrupted";
+        if (!diag.task_id.empty())
+            std::cerr << "; the task goes on. Resume with: oneai wait " << diag.task_id;
+        std::cerr << "\n";
+        return cli::exit_interrupted;
+    }
+    if (ec) {
+        explain(ec, diag, ec == errc::task_failed ? "the task failed" : doing);
+        return cli::exit_code_for(ec);
+    }
+    args.json ? cli::print_json(std::cout, r) : cli::print_readable(std::cout, r);
+    return cli::exit_ok;
+}
+
 int run_command(const cli::arguments& args, client& c, asio::io_context& io) {
     diagnostics diag;
     const input& in = *args.run_input;
@@ -108,19 +126,7 @@ int run_command(const cli::arguments& args, client& c, asio::io_context& io) {
         else
             c.async_run(args.steps, in, diag, token);
     });
-    if (ec == asio::error::operation_aborted) {
-        std::cerr << "oneai: interrupted";
-        if (!diag.task_id.empty())
-            std::cerr << "; the task goes on. Resume with: oneai wait " << diag.task_id;
-        std::cerr << "\n";
-        return cli::exit_interrupted;
-    }
-    if (ec) {
-        explain(ec, diag, ec == errc::task_failed ? "the task failed" : "run failed");
-        return cli::exit_code_for(ec);
-    }
-    args.json ? cli::print_json(std::cout, r) : cli::print_readable(std::cout, r);
-    return cli::exit_ok;
+    return report_result(ec, r, diag, args, "run failed");
 }
 
 int task_command(const cli::arguments& args, client& c, asio::io_context& io) {
@@ -138,17 +144,7 @@ int task_command(const cli::arguments& args, client& c, asio::io_context& io) {
     }
     auto [ec, r] =
         run_until_done<result>(io, [&](auto token) { c.async_wait(t, std::nullopt, diag, token); });
-    if (ec == asio::error::operation_aborted) {
-        std::cerr << "oneai: interrupted; the task goes on. Resume with: oneai wait " << t.id()
-                  << "\n";
-        return cli::exit_interrupted;
-    }
-    if (ec) {
-        explain(ec, diag, ec == errc::task_failed ? "the task failed" : "wait failed");
-        return cli::exit_code_for(ec);
-    }
-    args.json ? cli::print_json(std::cout, r) : cli::print_readable(std::cout, r);
-    return cli::exit_ok;
+    return report_result(ec, r, diag, args, "wait failed");
 }
 
 } // namespace
