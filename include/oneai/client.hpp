@@ -58,6 +58,7 @@ class client {
     executor_type get_executor() const noexcept;
     const options& get_options() const noexcept;
     void set_observer(observer o);
+    const observer& get_observer() const noexcept;
     client_counters counters() const;
 
     /// Ends every running operation (with errc::client_shutdown) and closes

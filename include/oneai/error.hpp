@@ -4,6 +4,8 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <string>
+
 namespace oneai {
 
 using error_code = boost::system::error_code;
@@ -34,6 +36,10 @@ const boost::system::error_category& oneai_category() noexcept;
 inline error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), oneai_category()};
 }
+
+/// A stable name for logs and output files: "task_failed", "rate_limited", ...
+/// for the oneai category, "category:value" otherwise.
+std::string error_name(const error_code& ec);
 
 /// True for errors after which the same call may succeed later (transport
 /// failures, rate limiting, overload, deadlines).

@@ -95,6 +95,9 @@ const options& client::get_options() const noexcept {
 void client::set_observer(observer o) {
     impl_->hooks = std::move(o);
 }
+const observer& client::get_observer() const noexcept {
+    return impl_->hooks;
+}
 client_counters client::counters() const {
     return impl_->counters;
 }

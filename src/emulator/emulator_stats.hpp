@@ -3,7 +3,7 @@
 // check a client's behaviour (how often it polls, how fast it notices a
 // finished task, whether it resubmitted anything).
 
-#include "histogram.hpp"
+#include "common/histogram.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -26,7 +26,7 @@ struct emulator_stats {
     std::uint64_t failed = 0;
     std::uint64_t expired = 0;
     std::uint64_t polls_of_finished_tasks = 0; // all polls of tasks that have finished
-    histogram detection_delay;                 // finish -> first poll that saw it
+    common::histogram detection_delay;                 // finish -> first poll that saw it
 
     std::uint64_t injected_500 = 0;
     std::uint64_t injected_503 = 0;

@@ -5,7 +5,7 @@
 
 #include "common/duration_text.hpp"
 #include "emulator/base64.hpp"
-#include "emulator/histogram.hpp"
+#include "common/histogram.hpp"
 #include "emulator/task_id.hpp"
 #include "emulator/time_text.hpp"
 
@@ -119,7 +119,7 @@ TEST(Base64, DecodesWithAndWithoutPadding) {
 }
 
 TEST(Histogram, PercentilesAreWithinABucket) {
-    detail::histogram h;
+    oneai::common::histogram h;
     for (std::uint64_t v = 1; v <= 10000; ++v)
         h.record(v * 100);
     EXPECT_EQ(h.count(), 10000u);

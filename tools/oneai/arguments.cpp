@@ -58,6 +58,10 @@ Commands:
                         only the task id with --no-wait
   status TASK_ID [--json]   one status request
   wait TASK_ID [--json]     poll until the task finishes
+  batch INPUT.jsonl [-o OUT.jsonl] [--pipeline FILE.json | --skill NAME[=JSON]...]
+      [--concurrency N] [--rate R] [--connections C] [--journal FILE] [--resume]
+      [--resubmit-unknown] [--ordered] [--shard K/N] [--progress auto|always|never] [--fail-fast]
+                        run a pipeline over every line of a JSONL file (see oneai batch --help)
   emulator [FLAGS]          run the Pipeline API emulator (see oneai emulator --help)
 
 Global flags:
@@ -68,7 +72,7 @@ Global flags:
   --ca-file PEM         trust these CAs instead of the system's
   --emulator            start an in-process emulator and use it
 
-Exit status: 0 done, 2 usage, 3 task FAILED, 4 refused by the API (4xx),
+Exit status: 0 done, 2 usage, 3 task FAILED (batch: some item failed), 4 refused by the API (4xx),
 5 transport error, timeout or polling exhausted, 130 interrupted.
 )";
 }
@@ -123,12 +127,12 @@ arguments parse_arguments(std::span<const std::string_view> args) {
     if (i == args.size())
         usage_error("no command given");
     out.command = args[i++];
-    if (out.command == "emulator") {
-        out.emulator_flags.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+    if (out.command == "emulator" || out.command == "batch") {
+        out.rest.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
         return out;
     }
     if (out.command != "run" && out.command != "status" && out.command != "wait")
-        usage_error("unknown command '" + out.command + "' (run, status, wait, emulator)");
+        usage_error("unknown command '" + out.command + "' (run, status, wait, batch, emulator)");
 
     std::string content_type;
     for (; i < args.size(); ++i) {

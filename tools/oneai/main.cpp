@@ -1,6 +1,7 @@
 // oneai: run pipelines, check and wait on tasks, or run the emulator.
 
 #include "arguments.hpp"
+#include "batch_command.hpp"
 #include "exit_codes.hpp"
 #include "result_printer.hpp"
 
@@ -41,7 +42,7 @@ void explain(const error_code& ec, const diagnostics& d, std::string_view doing)
 int run_emulator(const cli::arguments& args) {
     emulator::command_line cl;
     try {
-        cl = emulator::parse_command_line(args.emulator_flags);
+        cl = emulator::parse_command_line(args.rest);
     } catch (const std::exception& e) {
         std::cerr << "oneai emulator: " << e.what() << "\n";
         return cli::exit_usage;
@@ -176,6 +177,8 @@ int main(int argc, char** argv) {
                 args.client_options.api_key = "emulator";
         }
         asio::io_context io{1};
+        if (args.command == "batch")
+            return cli::run_batch_command(args, io);
         client c(io.get_executor(), args.client_options);
         return args.command == "run" ? run_command(args, c, io) : task_command(args, c, io);
     } catch (const std::invalid_argument& e) {

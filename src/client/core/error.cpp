@@ -57,6 +57,20 @@ const boost::system::error_category& oneai_category() noexcept {
     return instance;
 }
 
+std::string error_name(const error_code& ec) {
+    static constexpr const char* names[] = {
+        "success",           "task_failed",        "polling_exhausted",
+        "deadline_exceeded", "rate_limited",       "server_unavailable",
+        "server_error",      "bad_response",       "unknown_submission_outcome",
+        "unauthorized",      "forbidden",          "invalid_request",
+        "task_not_found",    "response_too_large", "missing_api_key",
+        "invalid_argument",  "client_shutdown"};
+    if (ec.category() == oneai_category() && ec.value() >= 0 &&
+        static_cast<std::size_t>(ec.value()) < std::size(names))
+        return names[ec.value()];
+    return ec.to_string();
+}
+
 bool is_transient(const error_code& ec) noexcept {
     if (ec.category() == oneai_category()) {
         switch (static_cast<errc>(ec.value())) {

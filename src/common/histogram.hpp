@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-namespace oneai::emulator::detail {
+namespace oneai::common {
 
 class histogram {
   public:
@@ -27,4 +27,4 @@ class histogram {
     std::uint64_t sum_ = 0;
 };
 
-} // namespace oneai::emulator::detail
+} // namespace oneai::common

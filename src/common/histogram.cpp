@@ -2,7 +2,7 @@
 
 #include <bit>
 
-namespace oneai::emulator::detail {
+namespace oneai::common {
 
 std::size_t histogram::bucket_of(std::uint64_t v) noexcept {
     if (v < (1u << sub_bits))
@@ -40,4 +40,4 @@ std::uint64_t histogram::percentile(double fraction) const noexcept {
     return upper_edge(bucket_count - 1);
 }
 
-} // namespace oneai::emulator::detail
+} // namespace oneai::common

@@ -1,0 +1,19 @@
+#pragma once
+// One input of a batch, as read from the source.
+
+#include <oneai/input.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace oneai {
+
+struct batch_item {
+    std::uint64_t index = 0; // position in the whole input (line number - 1 for JSONL)
+    std::string id;          // the caller's id, echoed in the outcome
+    oneai::input input;
+    std::string echo_json; // other fields of the input line, as a JSON object text ("" = none)
+    std::string invalid;   // set when the line could not be read: why (the item fails)
+};
+
+} // namespace oneai

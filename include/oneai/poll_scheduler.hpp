@@ -1,0 +1,69 @@
+#pragma once
+// Polls many tasks with few resources: each task in flight is a ~50-byte
+// record in a timer heap behind one steady_timer, not a coroutine, socket or
+// thread. A status request borrows a client operation only while it runs, and
+// at most `max_concurrent_polls` run at once. Each task follows its poll
+// policy and deadline; results arrive through one callback, tagged.
+//
+// Use from the client's executor only.
+
+#include <oneai/client.hpp>
+#include <oneai/poll_policy.hpp>
+#include <oneai/rate_limiter.hpp>
+#include <oneai/task_status.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace oneai {
+
+struct scheduler_options {
+    std::size_t max_concurrent_polls = 64;
+    /// Shared request rate limit (submits and polls); null = unlimited.
+    std::shared_ptr<rate_limiter> rate{};
+};
+
+struct scheduler_stats {
+    std::size_t in_flight = 0;
+    std::uint64_t polls = 0;
+    std::uint64_t finished = 0;
+    /// How late polls went out compared with their schedule.
+    std::chrono::microseconds lag_p50{0};
+    std::chrono::microseconds lag_p99{0};
+    std::chrono::microseconds lag_max{0};
+};
+
+class poll_scheduler {
+  public:
+    struct completion {
+        std::uint64_t tag = 0;
+        error_code ec;      // task_failed, polling_exhausted, deadline_exceeded, transport...
+        task_status status; // the last status seen (COMPLETED: with the result)
+        unsigned polls = 0;
+    };
+    using completion_handler = std::function<void(completion&&)>;
+
+    poll_scheduler(client& c, scheduler_options opts, completion_handler on_done);
+    ~poll_scheduler();
+    poll_scheduler(const poll_scheduler&) = delete;
+    poll_scheduler& operator=(const poll_scheduler&) = delete;
+
+    /// Starts polling `t` (a UUID task id) after the policy's initial delay.
+    void add(const task& t, std::uint64_t tag, const poll_policy& policy,
+             std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
+    /// Stops: polls under way are cancelled, tasks are dropped (they stay valid
+    /// on the server). No completion is delivered for dropped tasks.
+    void stop();
+
+    std::size_t in_flight() const noexcept;
+    scheduler_stats stats() const;
+
+  private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace oneai

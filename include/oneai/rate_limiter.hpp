@@ -1,0 +1,29 @@
+#pragma once
+// A client-side request rate limit (a token bucket): `rate` requests per
+// second, bursts up to `burst`. Shared by a batch's submits and polls.
+// Sans-I/O: the caller passes the time. Use from one executor.
+
+#include <chrono>
+
+namespace oneai {
+
+class rate_limiter {
+  public:
+    using clock = std::chrono::steady_clock;
+    /// rate <= 0 means unlimited.
+    rate_limiter(double rate_per_second, double burst);
+
+    /// Takes a token if one is available at `now` (returns 0), else returns how
+    /// long until one will be (and takes nothing).
+    clock::duration take(clock::time_point now);
+    bool unlimited() const noexcept { return rate_ <= 0; }
+
+  private:
+    double rate_;
+    double burst_;
+    double tokens_;
+    clock::time_point last_{};
+    bool started_ = false;
+};
+
+} // namespace oneai

@@ -1,0 +1,24 @@
+#include "adaptive_limit.hpp"
+
+#include <algorithm>
+
+namespace oneai::detail {
+
+adaptive_limit::adaptive_limit(std::size_t initial, std::size_t maximum, clock::duration cooldown)
+    : limit_(static_cast<double>(std::max<std::size_t>(1, std::min(initial, maximum)))),
+      maximum_(static_cast<double>(std::max<std::size_t>(1, maximum))), cooldown_(cooldown) {}
+
+void adaptive_limit::on_rate_limited(clock::time_point now) {
+    if (decreased_ && now - last_decrease_ < cooldown_)
+        return;
+    decreased_ = true;
+    last_decrease_ = now;
+    limit_ = std::max(1.0, limit_ / 2);
+    ++decreases_;
+}
+
+void adaptive_limit::on_success() {
+    limit_ = std::min(maximum_, limit_ + 1.0 / limit_);
+}
+
+} // namespace oneai::detail

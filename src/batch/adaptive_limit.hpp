@@ -1,0 +1,32 @@
+#pragma once
+// The in-flight limit of a batch, adapted like TCP's congestion window: halved
+// when the service answers 429 (at most once per `cooldown`, since one burst
+// brings many 429s), grown by 1/limit per success, i.e. by one per window.
+// So a batch settles just under the service's concurrency limit. Sans-I/O.
+
+#include <chrono>
+#include <cstddef>
+
+namespace oneai::detail {
+
+class adaptive_limit {
+  public:
+    using clock = std::chrono::steady_clock;
+    adaptive_limit(std::size_t initial, std::size_t maximum,
+                   clock::duration cooldown = std::chrono::seconds(1));
+
+    void on_rate_limited(clock::time_point now);
+    void on_success();
+    std::size_t current() const noexcept { return static_cast<std::size_t>(limit_); }
+    std::size_t decreases() const noexcept { return decreases_; }
+
+  private:
+    double limit_;
+    double maximum_;
+    clock::duration cooldown_;
+    clock::time_point last_decrease_{};
+    bool decreased_ = false;
+    std::size_t decreases_ = 0;
+};
+
+} // namespace oneai::detail

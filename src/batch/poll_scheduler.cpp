@@ -1,0 +1,288 @@
+#include <oneai/poll_scheduler.hpp>
+
+#include "common/histogram.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <array>
+#include <list>
+#include <random>
+#include <unordered_map>
+
+namespace oneai {
+namespace asio = boost::asio;
+namespace {
+
+using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Task ids are UUIDs (spec 9.16): 16 bytes instead of a 36-character string.
+bool parse_uuid(const std::string& text, std::array<std::uint8_t, 16>& out) {
+    auto hex = [](char c) {
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+    };
+    if (text.size() != 36)
+        return false;
+    std::size_t b = 0;
+    for (std::size_t i = 0; i < 36;) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (text[i++] != '-')
+                return false;
+            continue;
+        }
+        int hi = hex(text[i]), lo = hex(text[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[b++] = static_cast<std::uint8_t>(hi * 16 + lo);
+        i += 2;
+    }
+    return true;
+}
+
+std::string format_uuid(const std::array<std::uint8_t, 16>& id) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(36);
+    for (std::size_t i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            s += '-';
+        s += digits[id[i] >> 4];
+        s += digits[id[i] & 15];
+    }
+    return s;
+}
+
+// One task in flight. Kept small on purpose: a million of these is the target.
+struct record {
+    std::array<std::uint8_t, 16> id{};
+    std::uint64_t tag = 0;
+    std::int64_t started_ms = 0;
+    std::int64_t deadline_ms = -1; // -1: none
+    std::uint32_t previous_delay_ms = 0;
+    std::uint16_t polls = 0;
+    std::uint16_t policy = 0;
+};
+
+struct heap_entry {
+    std::int64_t due_ms;
+    std::uint32_t slot;
+    bool operator>(const heap_entry& o) const noexcept { return due_ms > o.due_ms; }
+};
+
+} // namespace
+
+struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
+    impl(client& c_, scheduler_options o, completion_handler done)
+        : c(c_), opts(std::move(o)), on_done(std::move(done)), timer(c_.get_executor()),
+          epoch(clock::now()), rng(std::random_device{}()) {}
+
+    client& c;
+    scheduler_options opts;
+    completion_handler on_done;
+    asio::steady_timer timer;
+    std::optional<clock::time_point> armed;
+    clock::time_point epoch;
+    std::vector<record> records;
+    std::vector<std::uint32_t> free_slots;
+    std::vector<heap_entry> heap;
+    std::vector<poll_policy> policies;
+    std::unordered_map<std::uint32_t, std::string> other_ids; // ids that are not UUIDs
+    std::list<std::shared_ptr<asio::cancellation_signal>> polls_under_way;
+    std::size_t active = 0;
+    std::size_t live = 0;
+    std::uint64_t polls = 0;
+    std::uint64_t finished = 0;
+    common::histogram lag;
+    std::uint64_t lag_max = 0;
+    std::mt19937_64 rng;
+    bool stopped = false;
+
+    std::int64_t now_ms() const {
+        return std::chrono::duration_cast<milliseconds>(clock::now() - epoch).count();
+    }
+    clock::time_point at(std::int64_t ms) const { return epoch + milliseconds(ms); }
+
+    std::uint16_t policy_index(const poll_policy& p) {
+        for (std::size_t i = 0; i < policies.size(); ++i) {
+            const auto& q = policies[i];
+            if (q.initial_delay == p.initial_delay && q.max_polls == p.max_polls &&
+                q.max_duration == p.max_duration && q.honour_retry_after == p.honour_retry_after &&
+                q.delays.to_string() == p.delays.to_string())
+                return static_cast<std::uint16_t>(i);
+        }
+        policies.push_back(p);
+        return static_cast<std::uint16_t>(policies.size() - 1);
+    }
+
+    void push(std::uint32_t slot, std::int64_t due) {
+        heap.push_back({due, slot});
+        std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+    }
+
+    void arm(clock::time_point when) {
+        if (stopped || (armed && *armed <= when))
+            return;
+        armed = when;
+        timer.expires_at(when);
+        timer.async_wait([weak = weak_from_this()](error_code ec) {
+            auto self = weak.lock();
+            if (!self || ec)
+                return; // re-armed earlier, or stopped
+            self->armed.reset();
+            self->pump();
+        });
+    }
+
+    // Sends the status requests that are due, within the concurrency and rate limits.
+    void pump() {
+        while (!stopped && !heap.empty() && active < opts.max_concurrent_polls) {
+            const std::int64_t now = now_ms();
+            if (heap.front().due_ms > now) {
+                arm(at(heap.front().due_ms));
+                return;
+            }
+            if (opts.rate) {
+                auto wait = opts.rate->take(clock::now());
+                if (wait > clock::duration::zero()) {
+                    arm(clock::now() + wait);
+                    return;
+                }
+            }
+            std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+            heap_entry e = heap.back();
+            heap.pop_back();
+            const auto late =
+                static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - e.due_ms)) * 1000;
+            lag.record(late);
+            lag_max = std::max(lag_max, late);
+            dispatch(e.slot);
+        }
+    }
+
+    std::string id_of(std::uint32_t slot) const {
+        auto it = other_ids.find(slot);
+        return it != other_ids.end() ? it->second : format_uuid(records[slot].id);
+    }
+
+    void dispatch(std::uint32_t slot) {
+        ++active;
+        ++polls;
+        ++records[slot].polls;
+        auto signal = std::make_shared<asio::cancellation_signal>();
+        auto where = polls_under_way.insert(polls_under_way.end(), signal);
+        c.async_status(
+            task(id_of(slot)),
+            asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), slot,
+                                                          where](error_code ec, task_status s) {
+                self->polls_under_way.erase(where);
+                --self->active;
+                if (self->stopped)
+                    return;
+                self->on_status(slot, ec, std::move(s));
+                self->pump();
+            }));
+    }
+
+    void complete(std::uint32_t slot, error_code ec, task_status s) {
+        completion done{records[slot].tag, ec, std::move(s), records[slot].polls};
+        other_ids.erase(slot);
+        free_slots.push_back(slot);
+        --live;
+        ++finished;
+        on_done(std::move(done));
+    }
+
+    void on_status(std::uint32_t slot, error_code ec, task_status s) {
+        record& r = records[slot];
+        const poll_policy& policy = policies[r.policy];
+        const std::int64_t now = now_ms();
+        if (!ec && s.state == task_state::completed)
+            return complete(slot, {}, std::move(s));
+        if (!ec && s.state == task_state::failed)
+            return complete(slot, errc::task_failed, std::move(s));
+        // The client already retried what could be retried; a transient error
+        // here only costs this poll, the task is polled again later.
+        if (ec && !is_transient(ec))
+            return complete(slot, ec, std::move(s));
+        if (policy.max_polls && r.polls >= policy.max_polls)
+            return complete(slot, errc::polling_exhausted, std::move(s));
+        if (policy.max_duration.count() > 0 && now - r.started_ms >= policy.max_duration.count())
+            return complete(slot, errc::polling_exhausted, std::move(s));
+        if (r.deadline_ms >= 0 && now >= r.deadline_ms)
+            return complete(slot, errc::deadline_exceeded, std::move(s));
+        milliseconds delay =
+            policy.delays.delay(r.polls - 1u, milliseconds(r.previous_delay_ms), rng);
+        r.previous_delay_ms = static_cast<std::uint32_t>(delay.count());
+        std::int64_t due = now + delay.count();
+        if (r.deadline_ms >= 0)
+            due = std::min(due, r.deadline_ms); // the last poll happens at the deadline
+        push(slot, due);
+    }
+};
+
+poll_scheduler::poll_scheduler(client& c, scheduler_options opts, completion_handler on_done)
+    : impl_(std::make_shared<impl>(c, std::move(opts), std::move(on_done))) {}
+
+poll_scheduler::~poll_scheduler() {
+    stop();
+}
+
+void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& policy,
+                         std::optional<std::chrono::steady_clock::time_point> deadline) {
+    auto& s = *impl_;
+    std::uint32_t slot;
+    if (!s.free_slots.empty()) {
+        slot = s.free_slots.back();
+        s.free_slots.pop_back();
+        s.records[slot] = record{};
+    } else {
+        slot = static_cast<std::uint32_t>(s.records.size());
+        s.records.emplace_back();
+    }
+    record& r = s.records[slot];
+    if (!parse_uuid(t.id(), r.id))
+        s.other_ids[slot] = t.id();
+    r.tag = tag;
+    r.policy = s.policy_index(policy);
+    r.started_ms = s.now_ms();
+    if (deadline)
+        r.deadline_ms = std::chrono::duration_cast<milliseconds>(*deadline - s.epoch).count();
+    ++s.live;
+    s.push(slot, r.started_ms + policy.initial_delay.count());
+    s.pump();
+}
+
+void poll_scheduler::stop() {
+    auto& s = *impl_;
+    if (s.stopped)
+        return;
+    s.stopped = true;
+    s.timer.cancel();
+    auto under_way = s.polls_under_way;
+    for (auto& signal : under_way)
+        signal->emit(asio::cancellation_type::terminal);
+    s.heap.clear();
+    s.live = 0;
+}
+
+std::size_t poll_scheduler::in_flight() const noexcept {
+    return impl_->live;
+}
+
+scheduler_stats poll_scheduler::stats() const {
+    const auto& s = *impl_;
+    return {s.live,
+            s.polls,
+            s.finished,
+            std::chrono::microseconds(s.lag.percentile(0.5)),
+            std::chrono::microseconds(s.lag.percentile(0.99)),
+            std::chrono::microseconds(s.lag_max)};
+}
+
+} // namespace oneai

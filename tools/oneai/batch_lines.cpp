@@ -1,0 +1,162 @@
+#include "batch_lines.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace oneai::cli {
+namespace json = boost::json;
+
+batch_item parse_input_line(std::string_view line, std::uint64_t index) {
+    batch_item item;
+    item.index = index;
+    const std::string where = "line " + std::to_string(index + 1) + ": ";
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec) {
+        item.invalid = where + "not JSON (" + ec.message() + ")";
+        return item;
+    }
+    if (v.is_string()) {
+        item.input = text_input{std::string(v.get_string())};
+        return item;
+    }
+    auto* o = v.if_object();
+    if (!o) {
+        item.invalid =
+            where + "expected a JSON string or an object with text, url, file or conversation";
+        return item;
+    }
+    int kinds = 0;
+    if (auto* t = o->if_contains("text")) {
+        ++kinds;
+        if (!t->is_string())
+            item.invalid = where + "'text' must be a string";
+        else
+            item.input = text_input{std::string(t->get_string())};
+    }
+    if (auto* u = o->if_contains("url")) {
+        ++kinds;
+        if (!u->is_string())
+            item.invalid = where + "'url' must be a string";
+        else
+            item.input = url_input{std::string(u->get_string())};
+    }
+    if (auto* f = o->if_contains("file")) {
+        ++kinds;
+        if (!f->is_string()) {
+            item.invalid = where + "'file' must be a path string";
+        } else {
+            file_input in{std::string(f->get_string()), ""};
+            if (auto* ct = o->if_contains("content_type"); ct && ct->is_string())
+                in.content_type = ct->get_string();
+            if (!std::filesystem::is_regular_file(in.path))
+                item.invalid = where + "cannot read file '" + in.path.string() + "'";
+            item.input = std::move(in);
+        }
+    }
+    if (auto* c = o->if_contains("conversation")) {
+        ++kinds;
+        conversation_input conv;
+        if (!c->is_array() || c->get_array().empty())
+            item.invalid =
+                where + "'conversation' must be a non-empty array of {speaker, utterance}";
+        else
+            for (const auto& u : c->get_array()) {
+                const auto* uo = u.if_object();
+                const auto* text = uo ? uo->if_contains("utterance") : nullptr;
+                if (!text || !text->is_string()) {
+                    item.invalid = where + "every conversation item needs an 'utterance' string";
+                    break;
+                }
+                utterance out;
+                out.text = text->get_string();
+                if (auto* s = uo->if_contains("speaker"); s && s->is_string())
+                    out.speaker = s->get_string();
+                if (auto* ts = uo->if_contains("timestamp"); ts && ts->is_string())
+                    out.timestamp = std::string(ts->get_string());
+                conv.utterances.push_back(std::move(out));
+            }
+        item.input = std::move(conv);
+    }
+    if (kinds != 1 && item.invalid.empty())
+        item.invalid = where + "needs exactly one of text, url, file, conversation";
+    if (auto* id = o->if_contains("id")) {
+        item.id = id->is_string() ? std::string(id->get_string()) : json::serialize(*id);
+    }
+    json::object echo = *o;
+    for (const char* consumed : {"text", "url", "file", "conversation", "id", "content_type"})
+        echo.erase(consumed);
+    if (!echo.empty())
+        item.echo_json = json::serialize(echo);
+    return item;
+}
+
+std::string format_outcome(const batch_outcome& o) {
+    json::object line;
+    line["index"] = o.index; // first, so a resume can read it without parsing the whole line
+    line["id"] = o.id.empty() ? json::value(nullptr) : json::value(o.id);
+    line["task_id"] = o.task_id.empty() ? json::value(nullptr) : json::value(o.task_id);
+    line["status"] = to_string(o.what);
+    line["result"] = o.result ? o.result->raw() : json::value(nullptr);
+    if (o.ec) {
+        json::object err{{"code", error_name(o.ec)},
+                         {"message", o.diag.message.empty() ? o.ec.message() : o.diag.message}};
+        if (o.diag.api_code)
+            err["status_code"] = o.diag.api_code;
+        if (!o.diag.details.empty())
+            err["details"] = o.diag.details;
+        if (o.diag.http_status >= 300)
+            err["http_status"] = o.diag.http_status;
+        line["error"] = std::move(err);
+    } else {
+        line["error"] = nullptr;
+    }
+    json::object timings{{"submit_ms", o.submit_ms}, {"total_ms", o.total_ms}, {"polls", o.polls}};
+    if (o.result)
+        timings["queue_s"] = o.result->stats.concurrency_wait_time;
+    line["timings"] = std::move(timings);
+    if (!o.echo_json.empty()) {
+        boost::system::error_code ec;
+        auto echo = json::parse(o.echo_json, ec);
+        if (!ec && echo.is_object())
+            for (const auto& [k, v] : echo.as_object())
+                if (!line.contains(k))
+                    line[k] = v;
+    }
+    return json::serialize(line) + "\n";
+}
+
+std::unordered_set<std::uint64_t> recover_output(const std::string& path) {
+    std::unordered_set<std::uint64_t> indexes;
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return indexes; // nothing written yet
+    std::string line;
+    std::uint64_t whole_bytes = 0;
+    constexpr std::string_view prefix = "{\"index\":";
+    while (std::getline(in, line)) {
+        if (in.eof())
+            break; // no newline: torn by a kill
+        whole_bytes += line.size() + 1;
+        if (!line.starts_with(prefix))
+            continue;
+        std::uint64_t index = 0;
+        auto [end, ec] =
+            std::from_chars(line.data() + prefix.size(), line.data() + line.size(), index);
+        if (ec == std::errc{})
+            indexes.insert(index);
+    }
+    std::error_code size_ec;
+    if (std::filesystem::file_size(path, size_ec) != whole_bytes && !size_ec)
+        std::filesystem::resize_file(path, whole_bytes, size_ec);
+    if (size_ec)
+        throw std::runtime_error("cannot repair '" + path + "': " + size_ec.message());
+    return indexes;
+}
+
+} // namespace oneai::cli
