@@ -4,8 +4,8 @@
 
 namespace oneai::detail {
 
-adaptive_limit::adaptive_limit(std::size_t initial, std::size_t maximum, clock::duration cooldown)
-    : limit_(static_cast<double>(std::max<std::size_t>(1, std::min(initial, maximum)))),
+adaptive_limit::adaptive_limit(std::size_t start, std::size_t maximum, clock::duration cooldown)
+    : limit_(static_cast<double>(std::max<std::size_t>(1, std::min(start, maximum)))),
       maximum_(static_cast<double>(std::max<std::size_t>(1, maximum))), cooldown_(cooldown) {}
 
 void adaptive_limit::on_rate_limited(clock::time_point now) {
@@ -18,7 +18,8 @@ void adaptive_limit::on_rate_limited(clock::time_point now) {
 }
 
 void adaptive_limit::on_success() {
-    limit_ = std::min(maximum_, limit_ + 1.0 / limit_);
+    // Slow start (no 429 yet): +1 per success; afterwards +1 per window.
+    limit_ = std::min(maximum_, limit_ + (decreased_ ? 1.0 / limit_ : 1.0));
 }
 
 } // namespace oneai::detail

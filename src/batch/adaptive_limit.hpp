@@ -1,8 +1,11 @@
 #pragma once
-// The in-flight limit of a batch, adapted like TCP's congestion window: halved
-// when the service answers 429 (at most once per `cooldown`, since one burst
-// brings many 429s), grown by 1/limit per success, i.e. by one per window.
-// So a batch settles just under the service's concurrency limit. Sans-I/O.
+// The in-flight limit of a batch, adapted like TCP's congestion window. It
+// starts at `start` and, until the first 429, grows by one per success (slow
+// start: it doubles every window) so that a batch does not open with a burst
+// the service refuses. On 429 it halves (at most once per `cooldown`, since one
+// burst brings many 429s) and from then on grows by 1/limit per success, i.e.
+// by one per window. So a batch settles just under the service's concurrency
+// limit. Sans-I/O.
 
 #include <chrono>
 #include <cstddef>
@@ -25,7 +28,7 @@ class adaptive_limit {
     double maximum_;
     clock::duration cooldown_;
     clock::time_point last_decrease_{};
-    bool decreased_ = false;
+    bool decreased_ = false; // false: still in slow start
     std::size_t decreases_ = 0;
 };
 

@@ -57,8 +57,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
           rate(opts.rate > 0
                    ? std::make_shared<rate_limiter>(opts.rate, std::max(1.0, opts.rate / 10))
                    : nullptr),
-          limit(opts.concurrency, opts.concurrency), pause(c_.get_executor()),
-          started(clock::now()) {
+          limit(std::min<std::size_t>(opts.concurrency, 8), opts.concurrency),
+          pause(c_.get_executor()), started(clock::now()) {
         if (!opts.journal_path.empty()) {
             resume = detail::journal::load(opts.journal_path);
             log = std::make_unique<detail::journal>(opts.journal_path);

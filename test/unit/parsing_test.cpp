@@ -4,8 +4,8 @@
 #include <oneai/emulator/latency_model.hpp>
 
 #include "common/duration_text.hpp"
-#include "emulator/base64.hpp"
 #include "common/histogram.hpp"
+#include "emulator/base64.hpp"
 #include "emulator/task_id.hpp"
 #include "emulator/time_text.hpp"
 

@@ -1,0 +1,281 @@
+// `oneai batch` as a process: killed with SIGKILL at random moments and
+// resumed, sharded, and given bad input.
+
+#include <oneai/emulator/embedded_server.hpp>
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs `oneai` with `args`; kills it with SIGKILL after `kill_after` if set.
+// Returns the exit status (-9 when killed).
+int spawn_oneai(const std::vector<std::string>& args,
+                std::optional<std::chrono::milliseconds> kill_after = {},
+                const std::string& log = "/dev/null") {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, STDERR_FILENO);
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(ONEAI_CLI));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(ONEAI_CLI, argv.data());
+        ::_exit(127);
+    }
+    if (kill_after) {
+        std::this_thread::sleep_for(*kill_after);
+        ::kill(pid, SIGKILL);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+class BatchCliTest : public ::testing::Test {
+  protected:
+    fs::path dir = fs::temp_directory_path() / ("oneai-batch-cli-" + std::to_string(::getpid()));
+    oneai::emulator::config cfg;
+    std::unique_ptr<oneai::emulator::embedded_server> server;
+
+    BatchCliTest() {
+        fs::create_directories(dir);
+        cfg.port = 0;
+        cfg.workers = 0;
+        cfg.latency = oneai::emulator::latency_model::parse("uniform:20ms..200ms");
+    }
+    ~BatchCliTest() override { fs::remove_all(dir); }
+
+    std::string write_input(int lines, const std::string& name = "in.jsonl") {
+        std::ofstream out(dir / name);
+        for (int i = 0; i < lines; ++i)
+            out << R"({"id":"doc-)" << i << R"(","text":"Document )" << i
+                << R"( says Maria Lopez met the board in London."})"
+                << "\n";
+        return (dir / name).string();
+    }
+
+    std::vector<std::string> base_args() {
+        return {"--base-url", server->base_url(), "--api-key", "k", "--poll", "fixed:30ms"};
+    }
+
+    // index -> status of every line in an output file
+    std::map<std::uint64_t, std::string> outcomes(const std::string& path,
+                                                  std::size_t* lines = nullptr) {
+        std::map<std::uint64_t, std::string> out;
+        std::ifstream in(path);
+        std::string line;
+        std::size_t count = 0;
+        while (std::getline(in, line)) {
+            ++count;
+            auto v = boost::json::parse(line).as_object();
+            auto index = v.at("index").to_number<std::uint64_t>();
+            EXPECT_FALSE(out.contains(index)) << "index " << index << " written twice";
+            out[index] = std::string(v.at("status").as_string());
+        }
+        if (lines)
+            *lines = count;
+        return out;
+    }
+
+    int stat(const char* name) {
+        return boost::json::parse(server->stats_json()).at(name).to_number<int>();
+    }
+};
+
+} // namespace
+
+TEST_F(BatchCliTest, KilledAtRandomMomentsAndResumedLosesAndRepeatsNothing) {
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const int total = 1500;
+    const std::string input = write_input(total);
+    const std::string output = (dir / "out.jsonl").string();
+    auto args = base_args();
+    args.insert(args.end(), {"batch", input, "-o", output, "--skill", "keywords", "--concurrency",
+                             "100", "--progress", "never"});
+    std::mt19937 rng(12345);
+    int kills = 0;
+    for (int round = 0; round < 4; ++round) {
+        auto run_args = args;
+        if (round > 0)
+            run_args.push_back("--resume");
+        const auto after =
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 700)(rng));
+        int status = spawn_oneai(run_args, after);
+        if (status == -SIGKILL)
+            ++kills;
+    }
+    EXPECT_GE(kills, 2) << "the batch finished before it could be killed: make it longer";
+    auto final_args = args;
+    final_args.push_back("--resume");
+    int status = spawn_oneai(final_args, std::nullopt, (dir / "final.log").string());
+    EXPECT_TRUE(status == 0 || status == 3) << read_file((dir / "final.log").string());
+
+    std::size_t lines = 0;
+    auto by_index = outcomes(output, &lines);
+    EXPECT_EQ(lines, static_cast<std::size_t>(total)); // exactly one outcome per input
+    EXPECT_EQ(by_index.size(), static_cast<std::size_t>(total));
+    int unknown = 0;
+    for (const auto& [index, s] : by_index) {
+        EXPECT_TRUE(s == "COMPLETED" || s == "UNKNOWN") << index << " " << s;
+        unknown += s == "UNKNOWN";
+    }
+    // Nothing was submitted twice: unknown outcomes are reported, not resent.
+    EXPECT_EQ(stat("duplicate_submits"), 0);
+    EXPECT_LE(stat("submits"), total);
+    EXPECT_GE(stat("submits"), total - unknown);
+    std::cout << "[ info     ] " << kills << " kills, " << unknown << " unknown outcomes, "
+              << stat("submits") << " submits for " << total << " lines\n";
+}
+
+TEST_F(BatchCliTest, ShardsCoverEveryLineOnce) {
+    cfg.latency = oneai::emulator::latency_model::fixed(10ms);
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const std::string input = write_input(103);
+    std::set<std::uint64_t> all;
+    std::size_t lines_total = 0;
+    for (int k = 0; k < 4; ++k) {
+        const std::string output = (dir / ("shard" + std::to_string(k))).string();
+        auto args = base_args();
+        args.insert(args.end(), {"batch", input, "-o", output, "--skill", "keywords", "--shard",
+                                 std::to_string(k) + "/4", "--progress", "never"});
+        ASSERT_EQ(spawn_oneai(args), 0);
+        std::size_t lines = 0;
+        for (const auto& [index, s] : outcomes(output, &lines)) {
+            EXPECT_EQ(index % 4, static_cast<std::uint64_t>(k));
+            EXPECT_TRUE(all.insert(index).second);
+        }
+        lines_total += lines;
+    }
+    EXPECT_EQ(all.size(), 103u);
+    EXPECT_EQ(lines_total, 103u);
+}
+
+TEST_F(BatchCliTest, OrderedOutput) {
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const std::string output = (dir / "ordered.jsonl").string();
+    auto args = base_args();
+    args.insert(args.end(), {"batch", write_input(150), "-o", output, "--skill", "keywords",
+                             "--ordered", "--progress", "never"});
+    ASSERT_EQ(spawn_oneai(args), 0);
+    std::ifstream in(output);
+    std::string line;
+    std::uint64_t expected = 0;
+    while (std::getline(in, line))
+        EXPECT_EQ(boost::json::parse(line).at("index").to_number<std::uint64_t>(), expected++);
+    EXPECT_EQ(expected, 150u);
+}
+
+TEST_F(BatchCliTest, BadLinesAreReportedAndRecordedButDoNotStopTheBatch) {
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const fs::path input = dir / "mixed.jsonl";
+    std::ofstream(input)
+        << "\"a plain text line\"\n{broken\n{\"text\":\"Another line.\",\"tag\":\"x\"}\n42\n";
+    const std::string output = (dir / "mixed-out.jsonl").string();
+    const std::string log = (dir / "mixed.log").string();
+    auto args = base_args();
+    args.insert(args.end(), {"batch", input.string(), "-o", output, "--skill", "keywords",
+                             "--progress", "never"});
+    EXPECT_EQ(spawn_oneai(args, std::nullopt, log), 3); // some items failed
+    auto by_index = outcomes(output);
+    EXPECT_EQ(by_index.at(0), "COMPLETED");
+    EXPECT_EQ(by_index.at(1), "INVALID");
+    EXPECT_EQ(by_index.at(2), "COMPLETED");
+    EXPECT_EQ(by_index.at(3), "INVALID");
+    std::string messages = read_file(log);
+    EXPECT_NE(messages.find("line 2: not JSON"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("line 4: "), std::string::npos) << messages;
+    // The echoed field travels to the output.
+    std::ifstream in(output);
+    std::string line, all;
+    while (std::getline(in, line))
+        all += line;
+    EXPECT_NE(all.find("\"tag\":\"x\""), std::string::npos);
+
+    auto fail_fast = base_args();
+    fail_fast.insert(fail_fast.end(),
+                     {"batch", input.string(), "-o", (dir / "ff.jsonl").string(), "--skill",
+                      "keywords", "--fail-fast", "--concurrency", "1", "--progress", "never"});
+    EXPECT_EQ(spawn_oneai(fail_fast), 3);
+    EXPECT_LT(outcomes((dir / "ff.jsonl").string()).size(), 4u);
+}
+
+TEST_F(BatchCliTest, UnreadableInputAndUnwritableOutputAreUsageErrors) {
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const std::string log = (dir / "err.log").string();
+    auto args = base_args();
+    args.insert(args.end(), {"batch", "/nonexistent/in.jsonl", "--skill", "keywords"});
+    EXPECT_EQ(spawn_oneai(args, std::nullopt, log), 2);
+    EXPECT_NE(read_file(log).find("cannot read the input '/nonexistent/in.jsonl'"),
+              std::string::npos);
+
+    auto out_args = base_args();
+    out_args.insert(out_args.end(), {"batch", write_input(3), "-o", "/nonexistent/dir/out.jsonl",
+                                     "--skill", "keywords"});
+    EXPECT_EQ(spawn_oneai(out_args, std::nullopt, log), 2);
+    EXPECT_NE(read_file(log).find("cannot write"), std::string::npos) << read_file(log);
+
+    auto no_steps = base_args();
+    no_steps.insert(no_steps.end(), {"batch", write_input(3)});
+    EXPECT_EQ(spawn_oneai(no_steps, std::nullopt, log), 2);
+    auto bad_shard = base_args();
+    bad_shard.insert(bad_shard.end(),
+                     {"batch", write_input(3), "--skill", "keywords", "--shard", "4/4"});
+    EXPECT_EQ(spawn_oneai(bad_shard, std::nullopt, log), 2);
+}
+
+TEST_F(BatchCliTest, CtrlCDrainsThenResumeFinishes) {
+    cfg.latency = oneai::emulator::latency_model::fixed(300ms);
+    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
+    const std::string input = write_input(400);
+    const std::string output = (dir / "int.jsonl").string();
+    auto args = base_args();
+    args.insert(args.end(), {"batch", input, "-o", output, "--skill", "keywords", "--concurrency",
+                             "20", "--progress", "never"});
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int fd = ::open("/dev/null", O_WRONLY);
+        ::dup2(fd, STDERR_FILENO);
+        std::vector<char*> argv{const_cast<char*>(ONEAI_CLI)};
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(ONEAI_CLI, argv.data());
+        ::_exit(127);
+    }
+    std::this_thread::sleep_for(700ms);
+    ::kill(pid, SIGINT); // first press: drain
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    auto partial = outcomes(output);
+    EXPECT_LT(partial.size(), 400u);
+    for (const auto& [i, s] : partial)
+        EXPECT_EQ(s, "COMPLETED"); // drained: everything in flight finished
+    args.push_back("--resume");
+    EXPECT_EQ(spawn_oneai(args), 0);
+    EXPECT_EQ(outcomes(output).size(), 400u);
+    EXPECT_EQ(stat("duplicate_submits"), 0);
+}
