@@ -1,11 +1,13 @@
 #pragma once
 // The in-flight limit of a batch, adapted like TCP's congestion window. It
-// starts at `start` and, until the first 429, grows by one per success (slow
-// start: it doubles every window) so that a batch does not open with a burst
-// the service refuses. On 429 it halves (at most once per `cooldown`, since one
-// burst brings many 429s) and from then on grows by 1/limit per success, i.e.
-// by one per window. So a batch settles just under the service's concurrency
-// limit. Sans-I/O.
+// starts at `start` and, until the first 429, grows by one per finished task
+// (slow start: it doubles every window) so that a batch does not open with a
+// burst the service refuses. A 429 says the service's concurrency limit is
+// about the number of tasks in flight at that moment: the limit drops to 90%
+// of that (a multiplicative decrease, at most once per `cooldown`, since one
+// burst brings many 429s) and from then on grows by 1/limit per finished task,
+// i.e. by one per window. So a batch settles just under the service's limit.
+// Sans-I/O.
 
 #include <chrono>
 #include <cstddef>
@@ -18,7 +20,9 @@ class adaptive_limit {
     adaptive_limit(std::size_t initial, std::size_t maximum,
                    clock::duration cooldown = std::chrono::seconds(1));
 
-    void on_rate_limited(clock::time_point now);
+    /// `in_flight`: tasks submitted and not finished when the 429 arrived.
+    void on_rate_limited(clock::time_point now, std::size_t in_flight);
+    /// A task finished (its slot is free again).
     void on_success();
     std::size_t current() const noexcept { return static_cast<std::size_t>(limit_); }
     std::size_t decreases() const noexcept { return decreases_; }

@@ -28,8 +28,7 @@ double ms_since(clock::time_point t) {
 struct item_meta {
     std::string id;
     std::string echo_json;
-    std::string task_id;
-    clock::time_point started{};
+    clock::time_point started{}; // the task id lives in the scheduler's record, not here
     double submit_ms = 0;
 };
 
@@ -104,7 +103,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                              inner = saved_hooks.on_response](const response_event& e) {
             if (auto self = weak.lock(); self && e.http_status == 429) {
                 ++self->counts.rate_limited;
-                self->limit.on_rate_limited(clock::now());
+                // The service counts accepted, unfinished tasks: that is its limit.
+                self->limit.on_rate_limited(clock::now(), self->counts.in_flight);
             }
             if (inner)
                 inner(e);
@@ -185,7 +185,6 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         }
         if (auto known = resume.submitted.find(index); known != resume.submitted.end()) {
             // Submitted by an earlier run: wait on it, never submit it again.
-            m.task_id = known->second;
             ++counts.in_flight;
             scheduler->add(task(known->second), index, opts.polling);
             return;
@@ -224,9 +223,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         if (!ec) {
             if (log)
                 log->submitted(index, t.id());
-            m.task_id = t.id();
             ++counts.submitted;
-            limit.on_success();
             if (stop_now) { // stopped while the answer was on its way: the journal has it
                 meta.erase(index);
                 return check_done();
@@ -258,8 +255,10 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
 
     void on_polled(poll_scheduler::completion&& r) {
         --counts.in_flight;
+        limit.on_success(); // a slot is free again: the "ack" of the window
         batch_outcome o;
         o.index = r.tag;
+        o.task_id = r.status.task.id();
         o.ec = r.ec;
         o.polls = r.polls;
         if (!r.ec) {
@@ -282,7 +281,6 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         if (auto it = meta.find(o.index); it != meta.end()) {
             o.id = std::move(it->second.id);
             o.echo_json = std::move(it->second.echo_json);
-            o.task_id = std::move(it->second.task_id);
             o.submit_ms = it->second.submit_ms;
             o.total_ms = ms_since(it->second.started);
             meta.erase(it);

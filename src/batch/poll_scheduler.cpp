@@ -190,6 +190,8 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     }
 
     void complete(std::uint32_t slot, error_code ec, task_status s) {
+        if (s.task.empty()) // an error answer carries no id: the caller still needs it
+            s.task = task(id_of(slot));
         completion done{records[slot].tag, ec, std::move(s), records[slot].polls};
         other_ids.erase(slot);
         free_slots.push_back(slot);

@@ -34,30 +34,25 @@ TEST(AdaptiveLimit, SlowStartDoublesPerWindowUntilTheFirst429) {
     for (int i = 0; i < 8; ++i)
         limit.on_success();
     EXPECT_EQ(limit.current(), 16u);
-    limit.on_rate_limited(clock_type::time_point{} + 1s);
-    EXPECT_EQ(limit.current(), 8u);
-    for (int i = 0; i < 9; ++i)
-        limit.on_success(); // now additive: +1/limit each, about one per window
-    EXPECT_EQ(limit.current(), 9u);
 }
 
-TEST(AdaptiveLimit, HalvesOncePerCooldownAndGrowsByOnePerWindow) {
-    detail::adaptive_limit limit(64, 64, 1s);
+TEST(AdaptiveLimit, A429DropsTo90PercentOfWhatWasInFlightOncePerCooldown) {
+    detail::adaptive_limit limit(100, 200, 1s);
     const auto t0 = clock_type::time_point{} + 100s;
-    limit.on_rate_limited(t0);
-    EXPECT_EQ(limit.current(), 32u);
-    limit.on_rate_limited(t0 + 100ms); // the same burst
-    EXPECT_EQ(limit.current(), 32u);
-    limit.on_rate_limited(t0 + 2s);
-    EXPECT_EQ(limit.current(), 16u);
-    for (int i = 0; i < 17; ++i)
-        limit.on_success(); // about one window of successes (+1/limit each)
-    EXPECT_EQ(limit.current(), 17u);
-    for (int i = 0; i < 10000; ++i)
+    limit.on_rate_limited(t0, 60); // the service refused at 60 in flight
+    EXPECT_EQ(limit.current(), 54u);
+    limit.on_rate_limited(t0 + 100ms, 54); // the same burst
+    EXPECT_EQ(limit.current(), 54u);
+    limit.on_rate_limited(t0 + 2s, 80); // in flight above the limit counts as the limit
+    EXPECT_EQ(limit.current(), 48u);
+    for (int i = 0; i < 49; ++i)
+        limit.on_success(); // after a 429: +1/limit each, about one per window
+    EXPECT_EQ(limit.current(), 49u);
+    for (int i = 0; i < 100000; ++i)
         limit.on_success();
-    EXPECT_EQ(limit.current(), 64u); // never above the maximum
-    for (int i = 0; i < 20; ++i)
-        limit.on_rate_limited(t0 + std::chrono::seconds(10 + 2 * i));
+    EXPECT_EQ(limit.current(), 200u); // never above the maximum
+    for (int i = 0; i < 100; ++i)
+        limit.on_rate_limited(t0 + std::chrono::seconds(10 + 2 * i), 0);
     EXPECT_EQ(limit.current(), 1u); // never below one
 }
 
