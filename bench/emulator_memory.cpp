@@ -7,6 +7,8 @@
 #include "emulator/pipeline_request.hpp"
 #include "emulator/task_store.hpp"
 
+#include "resident_memory.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,17 +18,6 @@
 
 using namespace oneai::emulator;
 using namespace std::chrono_literals;
-
-namespace {
-
-long resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * sysconf(_SC_PAGESIZE);
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
     const long tasks = argc > 1 ? std::atol(argv[1]) : 1'000'000;
@@ -41,7 +32,7 @@ int main(int argc, char** argv) {
     // Each request is parsed and submitted at once, so the parser's temporaries
     // are freed and what RSS grows by is what the store keeps.
     const auto t0 = std::chrono::steady_clock::now();
-    const long before = resident_bytes();
+    const long before = oneai::bench::resident_bytes();
     std::size_t input_bytes = 0;
     for (long i = 0; i < tasks; ++i) {
         auto request = detail::parse_json_body(
@@ -50,9 +41,9 @@ int main(int argc, char** argv) {
         input_bytes += request.input.size();
         store.submit(std::move(request), "bench-key", false, t0, 0);
     }
-    const long queued = resident_bytes();
+    const long queued = oneai::bench::resident_bytes();
     store.advance(t0 + 1s); // every task completes (pipelines run once to check for failure)
-    const long completed = resident_bytes();
+    const long completed = oneai::bench::resident_bytes();
 
     auto per_task = [&](long rss) {
         return (static_cast<double>(rss - before) - static_cast<double>(input_bytes)) /

@@ -14,6 +14,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "resident_memory.hpp"
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -29,13 +31,6 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
-
-long resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * sysconf(_SC_PAGESIZE);
-}
 
 std::string fake_uuid(std::mt19937_64& rng) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -65,12 +60,12 @@ void memory_part(long tasks) {
     ids.reserve(static_cast<std::size_t>(tasks));
     for (long i = 0; i < tasks; ++i)
         ids.emplace_back(fake_uuid(rng));
-    const long before = resident_bytes();
+    const long before = oneai::bench::resident_bytes();
     {
         oneai::poll_scheduler scheduler(c, {}, [](oneai::poll_scheduler::completion&&) {});
         for (long i = 0; i < tasks; ++i)
             scheduler.add(ids[static_cast<std::size_t>(i)], static_cast<std::uint64_t>(i), policy);
-        const long after = resident_bytes();
+        const long after = oneai::bench::resident_bytes();
         const double per_task = static_cast<double>(after - before) / static_cast<double>(tasks);
         std::printf("memory: %ld tasks in flight in the scheduler: %.0f bytes/task (RSS growth), "
                     "ratio to the "

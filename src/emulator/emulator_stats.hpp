@@ -26,7 +26,7 @@ struct emulator_stats {
     std::uint64_t failed = 0;
     std::uint64_t expired = 0;
     std::uint64_t polls_of_finished_tasks = 0; // all polls of tasks that have finished
-    common::histogram detection_delay;                 // finish -> first poll that saw it
+    common::histogram detection_delay;         // finish -> first poll that saw it
 
     std::uint64_t injected_500 = 0;
     std::uint64_t injected_503 = 0;
