@@ -249,17 +249,23 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
     }
 }
 
-asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag) {
+asio::awaitable<op_outcome<http_reply>>
+client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag) {
     detail::encoded_request encoded;
     try {
-        encoded = detail::encode_request(p, in, true);
+        encoded = detail::encode_request(p, in, async);
     } catch (const std::invalid_argument& e) {
         diag.message = e.what();
-        co_return op_outcome<task>{errc::invalid_argument, {}};
+        co_return op_outcome<http_reply>{errc::invalid_argument, {}};
     }
-    auto reply =
-        co_await send(http::verb::post, api_path + encoded.target_suffix,
-                      std::move(encoded.json_body), encoded.file, false, task_deadline(), diag);
+    // A sync run leaves no task behind, so sending it again is safe; a submit is not.
+    co_return co_await send(http::verb::post, api_path + encoded.target_suffix,
+                            std::move(encoded.json_body), encoded.file, !async, task_deadline(),
+                            diag);
+}
+
+asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag) {
+    auto reply = co_await post_pipeline(p, in, true, diag);
     if (reply.ec)
         co_return op_outcome<task>{reply.ec, {}};
     std::string why;
@@ -367,17 +373,7 @@ asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diag
 
 asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
                                                            diagnostics& diag) {
-    detail::encoded_request encoded;
-    try {
-        encoded = detail::encode_request(p, in, false);
-    } catch (const std::invalid_argument& e) {
-        diag.message = e.what();
-        co_return op_outcome<result>{errc::invalid_argument, {}};
-    }
-    // A sync run leaves no task behind, so sending it again is safe.
-    auto reply =
-        co_await send(http::verb::post, api_path + encoded.target_suffix,
-                      std::move(encoded.json_body), encoded.file, true, task_deadline(), diag);
+    auto reply = co_await post_pipeline(p, in, false, diag);
     if (reply.ec)
         co_return op_outcome<result>{reply.ec, {}};
     co_return decode<result>(reply.value, diag, detail::parse_result);

@@ -45,6 +45,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
                                                  bool repeatable, deadline until,
                                                  diagnostics& diag);
 
+    /// POSTs a pipeline to the async (submit) or sync endpoint, JSON or upload.
+    asio::awaitable<op_outcome<http_reply>> post_pipeline(const pipeline& p, const input& in,
+                                                          bool async, diagnostics& diag);
     asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag);
     asio::awaitable<op_outcome<task_status>> status(task t, deadline until, diagnostics& diag);
     asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag);

@@ -180,10 +180,7 @@ TEST_F(CancellationTest, UseAwaitableReturnsTheValue) {
 }
 
 TEST_F(ClientTest, TlsWithTheRightCertificate) {
-    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
-    server_cfg.tls_key_file = ONEAI_TEST_KEY;
-    start_server();
-    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    start_tls_server();
     opts.tls.ca_file = ONEAI_TEST_CERT;
     auto c = make_client();
     auto [ec, r] = complete<result>(
@@ -193,10 +190,7 @@ TEST_F(ClientTest, TlsWithTheRightCertificate) {
 }
 
 TEST_F(ClientTest, TlsRefusesAWrongHostName) {
-    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
-    server_cfg.tls_key_file = ONEAI_TEST_KEY;
-    start_server();
-    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    start_tls_server();
     opts.tls.ca_file = ONEAI_TEST_CERT;
     opts.tls.server_name = "api.example.org"; // not in the certificate
     opts.retries.max_attempts = 1;
@@ -208,10 +202,7 @@ TEST_F(ClientTest, TlsRefusesAWrongHostName) {
 }
 
 TEST_F(ClientTest, TlsRefusesAnUntrustedCertificate) {
-    server_cfg.tls_cert_file = ONEAI_TEST_CERT;
-    server_cfg.tls_key_file = ONEAI_TEST_KEY;
-    start_server();
-    opts.base_url = "https://localhost:" + std::to_string(server->port());
+    start_tls_server();
     opts.retries.max_attempts = 1; // the system's CAs do not know the test certificate
     auto c = make_client();
     auto [ec, t] = complete<task>(

@@ -35,6 +35,14 @@ class ClientTest : public ::testing::Test {
         opts.base_url = server->base_url();
     }
 
+    /// An HTTPS emulator with the test certificate; the client reaches it as "localhost".
+    void start_tls_server() {
+        server_cfg.tls_cert_file = ONEAI_TEST_CERT;
+        server_cfg.tls_key_file = ONEAI_TEST_KEY;
+        start_server();
+        opts.base_url = "https://localhost:" + std::to_string(server->port());
+    }
+
     std::unique_ptr<client> make_client() {
         return std::make_unique<client>(io.get_executor(), opts);
     }
