@@ -20,8 +20,10 @@
 #include <oneai/client.hpp>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <unordered_set>
 
 namespace oneai {
@@ -53,5 +55,24 @@ class batch_engine {
     struct impl;
     std::shared_ptr<impl> impl_;
 };
+
+/// A source over a range of inputs (or of batch_items, taken as they are):
+/// items are indexed from 0 in the range's order. The range must outlive the batch.
+template <typename Range>
+batch_engine::source source_from_range(Range& range) {
+    return [it = std::begin(range), end = std::end(range),
+            index = std::uint64_t{0}]() mutable -> std::optional<batch_item> {
+        if (it == end)
+            return std::nullopt;
+        batch_item item;
+        if constexpr (std::is_convertible_v<decltype(*it), const batch_item&>)
+            item = *it;
+        else
+            item.input = *it;
+        item.index = index++;
+        ++it;
+        return item;
+    };
+}
 
 } // namespace oneai

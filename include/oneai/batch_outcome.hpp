@@ -29,6 +29,7 @@ struct batch_outcome {
     std::string echo_json;
     double submit_ms = 0; // submit latency (0 when resumed from the journal)
     double total_ms = 0;  // from submit to the outcome
+    double server_ms = 0; // creation to completion on the server (queue + run), when known
     unsigned polls = 0;
 };
 

@@ -9,6 +9,9 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <list>
 #include <map>
@@ -19,6 +22,29 @@ namespace asio = boost::asio;
 namespace {
 
 using clock = std::chrono::steady_clock;
+
+// Milliseconds between two of the API's naive UTC times ("2022-08-21T09:15:39.007000");
+// 0 when either does not parse.
+double server_span_ms(const std::string& from, const std::string& to) {
+    auto parse = [](const std::string& t, double& seconds) {
+        std::tm tm{};
+        double fraction = 0;
+        int consumed = 0;
+        if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+                        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+            return false;
+        if (static_cast<std::size_t>(consumed) < t.size() && t[consumed] == '.')
+            fraction = std::strtod(t.c_str() + consumed, nullptr);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        seconds = static_cast<double>(timegm(&tm)) + fraction;
+        return true;
+    };
+    double a = 0, b = 0;
+    if (!parse(from, a) || !parse(to, b) || b < a)
+        return 0;
+    return (b - a) * 1000.0;
+}
 
 double ms_since(clock::time_point t) {
     return std::chrono::duration<double, std::milli>(clock::now() - t).count();
@@ -259,6 +285,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         batch_outcome o;
         o.index = r.tag;
         o.task_id = r.status.task.id();
+        o.server_ms = server_span_ms(r.status.creation_time, r.status.completion_time);
         o.ec = r.ec;
         o.polls = r.polls;
         if (!r.ec) {

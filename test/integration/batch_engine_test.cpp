@@ -84,6 +84,23 @@ TEST_F(BatchEngineTest, EveryItemGetsOneOutcome) {
     EXPECT_EQ(server_stats().at("submits"), 300);
 }
 
+TEST_F(BatchEngineTest, RangesAreSourcesAndOutcomesCarryServerTimes) {
+    server_cfg.latency = emulator::latency_model::fixed(100ms);
+    start_server();
+    std::vector<input> inputs{text_input{"First text here."}, text_input{"Second text here."},
+                              url_input{"https://example.com/a"}};
+    auto out = run(options(), source_from_range(inputs));
+    ASSERT_EQ(out.size(), 3u);
+    std::set<std::uint64_t> indexes;
+    for (const auto& o : out) {
+        EXPECT_EQ(o.what, batch_outcome::kind::completed);
+        indexes.insert(o.index);
+        EXPECT_GE(o.server_ms, 90.0); // the emulator's 100 ms of processing
+        EXPECT_LT(o.server_ms, 5000.0);
+    }
+    EXPECT_EQ(indexes, (std::set<std::uint64_t>{0, 1, 2}));
+}
+
 TEST_F(BatchEngineTest, OrderedModeEmitsInInputOrder) {
     start_server();
     auto o = options();

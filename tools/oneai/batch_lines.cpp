@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -119,6 +120,11 @@ std::string format_outcome(const batch_outcome& o) {
     json::object timings{{"submit_ms", o.submit_ms}, {"total_ms", o.total_ms}, {"polls", o.polls}};
     if (o.result)
         timings["queue_s"] = o.result->stats.concurrency_wait_time;
+    if (o.server_ms > 0) {
+        // The server's creation-to-completion span: queue wait plus processing.
+        const double queue_s = o.result ? o.result->stats.concurrency_wait_time : 0.0;
+        timings["run_s"] = std::max(0.0, o.server_ms / 1000.0 - queue_s);
+    }
     line["timings"] = std::move(timings);
     if (!o.echo_json.empty()) {
         boost::system::error_code ec;
