@@ -9,6 +9,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -26,24 +27,28 @@ using clock = std::chrono::steady_clock;
 // Milliseconds between two of the API's naive UTC times ("2022-08-21T09:15:39.007000");
 // 0 when either does not parse.
 double server_span_ms(const std::string& from, const std::string& to) {
-    auto parse = [](const std::string& t, double& seconds) {
+    // Whole seconds and fractions apart: epoch seconds plus microseconds in one
+    // double would lose the last digits.
+    auto parse = [](const std::string& t, long long& seconds, double& fraction) {
         std::tm tm{};
-        double fraction = 0;
         int consumed = 0;
         if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
                         &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
             return false;
-        if (static_cast<std::size_t>(consumed) < t.size() && t[consumed] == '.')
-            fraction = std::strtod(t.c_str() + consumed, nullptr);
+        fraction = static_cast<std::size_t>(consumed) < t.size() && t[consumed] == '.'
+                       ? std::strtod(t.c_str() + consumed, nullptr)
+                       : 0.0;
         tm.tm_year -= 1900;
         tm.tm_mon -= 1;
-        seconds = static_cast<double>(timegm(&tm)) + fraction;
+        seconds = static_cast<long long>(timegm(&tm));
         return true;
     };
-    double a = 0, b = 0;
-    if (!parse(from, a) || !parse(to, b) || b < a)
+    long long sa = 0, sb = 0;
+    double fa = 0, fb = 0;
+    if (!parse(from, sa, fa) || !parse(to, sb, fb))
         return 0;
-    return (b - a) * 1000.0;
+    const double ms = static_cast<double>(sb - sa) * 1000.0 + (fb - fa) * 1000.0;
+    return ms > 0 ? std::round(ms * 1000.0) / 1000.0 : 0;
 }
 
 double ms_since(clock::time_point t) {
