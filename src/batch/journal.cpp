@@ -1,5 +1,7 @@
 #include "journal.hpp"
 
+#include "common/write_all.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -67,18 +69,7 @@ journal::~journal() {
 
 void journal::append(const std::string& line) {
     // One write per event: a kill -9 leaves whole events (the kernel has them).
-    const char* p = line.data();
-    std::size_t left = line.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd_, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw std::runtime_error("cannot write the journal '" + path_ +
-                                     "': " + std::strerror(errno));
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
+    common::write_all(fd_, line, "journal '" + path_ + "'");
 }
 
 void journal::intent(std::uint64_t index) {

@@ -48,6 +48,12 @@ conversation_input read_conversation(const std::string& path) {
 
 } // namespace
 
+void add_skill_step(pipeline& p, std::string_view spec) {
+    auto eq = spec.find('=');
+    p.add_step(std::string(spec.substr(0, eq)),
+               eq == std::string_view::npos ? "{}" : std::string(spec.substr(eq + 1)));
+}
+
 std::string usage() {
     return R"(Usage: oneai [global flags] COMMAND [flags]
 
@@ -148,13 +154,9 @@ arguments parse_arguments(std::span<const std::string_view> args) {
             out.task_id = a;
         else if (out.command != "run")
             usage_error("unexpected argument '" + std::string(a) + "'");
-        else if (a == "--skill") {
-            std::string_view spec = value_of(a);
-            auto eq = spec.find('=');
-            out.steps.add_step(std::string(spec.substr(0, eq)),
-                               eq == std::string_view::npos ? "{}"
-                                                            : std::string(spec.substr(eq + 1)));
-        } else if (a == "--text")
+        else if (a == "--skill")
+            add_skill_step(out.steps, value_of(a));
+        else if (a == "--text")
             set_input(text_input{std::string(value_of(a))});
         else if (a == "--url")
             set_input(url_input{std::string(value_of(a))});

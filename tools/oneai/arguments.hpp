@@ -33,5 +33,7 @@ struct arguments {
 /// ONEAI_BASE_URL and ONEAI_API_KEY when the flags are absent.
 arguments parse_arguments(std::span<const std::string_view> args);
 std::string usage();
+/// Adds the step of a `--skill NAME[=JSON]` flag.
+void add_skill_step(pipeline& p, std::string_view spec);
 
 } // namespace oneai::cli

@@ -1,6 +1,7 @@
 #include "batch_command.hpp"
 
 #include "batch_lines.hpp"
+#include "common/write_all.hpp"
 #include "exit_codes.hpp"
 #include "progress_display.hpp"
 
@@ -107,7 +108,7 @@ pipeline read_pipeline_file(const std::string& path) {
 
 batch_arguments parse_batch_arguments(std::span<const std::string_view> args) {
     batch_arguments out;
-    bool have_pipeline_file = false;
+    bool have_pipeline_file = false, have_skill = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view a = args[i];
         auto value = [&]() -> std::string_view {
@@ -132,11 +133,8 @@ batch_arguments parse_batch_arguments(std::span<const std::string_view> args) {
             out.options.pipeline = read_pipeline_file(std::string(value()));
             have_pipeline_file = true;
         } else if (a == "--skill") {
-            std::string_view spec = value();
-            auto eq = spec.find('=');
-            out.options.pipeline.add_step(
-                std::string(spec.substr(0, eq)),
-                eq == std::string_view::npos ? "{}" : std::string(spec.substr(eq + 1)));
+            add_skill_step(out.options.pipeline, value());
+            have_skill = true;
         } else if (a == "--concurrency")
             out.options.concurrency = static_cast<std::size_t>(number(1));
         else if (a == "--rate")
@@ -178,12 +176,8 @@ batch_arguments parse_batch_arguments(std::span<const std::string_view> args) {
         return out;
     if (out.input_path.empty())
         usage_error("batch needs an INPUT.jsonl");
-    if (have_pipeline_file && out.options.pipeline.steps().size() > 0 && args.size() > 0) {
-        // --pipeline and --skill together would silently mix: refuse.
-        for (auto a : args)
-            if (a == "--skill")
-                usage_error("give --pipeline or --skill, not both");
-    }
+    if (have_pipeline_file && have_skill) // they would silently mix: refuse
+        usage_error("give --pipeline or --skill, not both");
     if (out.options.pipeline.steps().empty())
         usage_error("batch needs --pipeline FILE.json or at least one --skill");
     if (out.journal_path.empty() && !out.output_path.empty())
@@ -251,20 +245,7 @@ class output_file {
         if (fd_ > STDERR_FILENO)
             ::close(fd_);
     }
-    void write(const std::string& line) {
-        const char* p = line.data();
-        std::size_t left = line.size();
-        while (left) {
-            ssize_t n = ::write(fd_, p, left);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                throw std::runtime_error("cannot write the output '" + path_ +
-                                         "': " + std::strerror(errno));
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-    }
+    void write(const std::string& line) { common::write_all(fd_, line, "output '" + path_ + "'"); }
 
   private:
     int fd_ = -1;
