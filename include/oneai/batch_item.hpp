@@ -14,6 +14,9 @@ struct batch_item {
     oneai::input input;
     std::string echo_json; // other fields of the input line, as a JSON object text ("" = none)
     std::string invalid;   // set when the line could not be read: why (the item fails)
+    /// A hash of the item's source (the input line), kept in the journal so a
+    /// resume notices an edited input; 0 = not checked.
+    std::uint64_t fingerprint = 0;
 };
 
 } // namespace oneai

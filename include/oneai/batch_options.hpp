@@ -4,34 +4,56 @@
 #include <oneai/pipeline.hpp>
 #include <oneai/poll_policy.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace oneai {
 
+/// What a batch does with a journal that already holds records.
+enum class journal_mode {
+    resume,    ///< continue the batch it records (refused if it records another pipeline)
+    overwrite, ///< empty it and start over
+    fresh,     ///< refuse a non-empty journal (std::runtime_error from the engine)
+};
+
 struct batch_options {
     oneai::pipeline pipeline{};
-    /// Most tasks in flight (submitted, not finished); the adaptive limit starts here
-    /// and backs off on 429.
+    /// Most tasks in flight (submitted, not finished). The in-flight limit opens
+    /// here and backs off when the service answers 429.
     std::size_t concurrency = 64;
     /// Requests (submits and polls) per second, 0 = unlimited.
     double rate = 0;
     /// Status requests at once.
     std::size_t max_concurrent_polls = 64;
     poll_policy polling{};
+    /// Bounds each item from its submit to its outcome; past it the item ends
+    /// as an error that a resume retries (the task keeps its id).
+    std::chrono::milliseconds task_timeout{std::chrono::hours{1}};
     /// Emit outcomes in input order (still running out of order), holding at
     /// most `reorder_window` finished outcomes back.
     bool ordered = false;
     std::size_t reorder_window = 10000;
-    /// Append-only journal of intents, task ids and finished items ("" = none).
+    /// Append-only journal of intents, task ids and outcomes ("" = none). It is
+    /// locked for the whole run: a second process on it is refused.
     std::string journal_path{};
+    journal_mode journal = journal_mode::fresh;
     /// Resubmit items whose earlier submit may or may not have reached the service.
     bool resubmit_unknown = false;
     /// Stop submitting at the first failed item.
     bool fail_fast = false;
     /// Total number of items, when known, for the ETA.
     std::optional<std::uint64_t> expected_total{};
+    /// Survive power loss: intents are fdatasync'ed before their submits are
+    /// sent (one sync per event-loop turn), and `sync_sink` runs before the
+    /// finished records of what the sink wrote.
+    bool fsync = false;
+    std::function<void()> sync_sink{};
+    /// Stopping now waits this long for submits whose bytes are on the wire,
+    /// so their task ids are recorded rather than lost.
+    std::chrono::milliseconds stop_grace{std::chrono::seconds{2}};
 };
 
 } // namespace oneai

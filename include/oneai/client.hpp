@@ -41,6 +41,9 @@
 #include <optional>
 
 namespace oneai {
+namespace detail {
+struct client_access;
+}
 
 class client {
   public:
@@ -120,6 +123,7 @@ class client {
     }
 
   private:
+    friend struct detail::client_access;
     template <typename T>
     using handler = boost::asio::any_completion_handler<void(error_code, T)>;
 

@@ -13,10 +13,11 @@ struct diagnostics {
     int api_code = 0;         // One AI status_code, e.g. 40008, 60009
     std::string message{};    // the server's message, or the client's own
     std::string details{};
-    std::string request_id{}; // x-oneai-request-id or the error body's request_id
-    std::string task_id{};    // set whenever a task is known, so a wait can be resumed
-    unsigned attempts = 0;    // HTTP attempts of the last request
-    unsigned polls = 0;       // status requests made while waiting
+    std::string request_id{};  // x-oneai-request-id or the error body's request_id
+    std::string task_id{};     // set whenever a task is known, so a wait can be resumed
+    unsigned attempts = 0;     // HTTP attempts of the last request
+    unsigned polls = 0;        // status requests made while waiting
+    unsigned rate_limited = 0; // 429 answers received by this operation, retried ones included
     std::optional<std::chrono::milliseconds> retry_after{}; // the last server hint
     bool request_sent = false;                              // the last request's bytes were written
 

@@ -29,6 +29,7 @@ enum class errc {
     missing_api_key,            // no key in options nor ONEAI_API_KEY
     invalid_argument,           // a bad base URL, an unreadable file, ...
     client_shutdown,            // client::shutdown() ended the operation
+    output_failed, // a batch's sink could not take an outcome (a full disk, a closed pipe)
 };
 
 const boost::system::error_category& oneai_category() noexcept;

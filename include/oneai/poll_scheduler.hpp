@@ -34,6 +34,9 @@ struct scheduler_stats {
     std::chrono::microseconds lag_p50{0};
     std::chrono::microseconds lag_p99{0};
     std::chrono::microseconds lag_max{0};
+    /// 429 answers to status requests, and status requests retried by the client.
+    std::uint64_t rate_limited = 0;
+    std::uint64_t retries = 0;
 };
 
 class poll_scheduler {

@@ -17,8 +17,8 @@ void adaptive_limit::on_rate_limited(clock::time_point now, std::size_t in_fligh
     ++decreases_;
 }
 
-void adaptive_limit::on_success() {
-    // Slow start (no 429 yet): +1 per success; afterwards +1 per window.
+void adaptive_limit::on_accepted() {
+    // Slow start (no 429 yet): +1 per accepted submit; afterwards +1 per window.
     limit_ = std::min(maximum_, limit_ + (decreased_ ? 1.0 / limit_ : 1.0));
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 // The in-flight limit of a batch, adapted like TCP's congestion window. It
-// starts at `start` and, until the first 429, grows by one per finished task
-// (slow start: it doubles every window) so that a batch does not open with a
-// burst the service refuses. A 429 says the service's concurrency limit is
+// starts at `start` and, until the first 429, grows by one per *accepted*
+// submit (slow start: it doubles every submit round trip, so long tasks do not
+// starve the ramp) so that a batch does not open with a burst the service
+// refuses. A 429 says the service's concurrency limit is
 // about the number of tasks in flight at that moment: the limit drops to 90%
 // of that (a multiplicative decrease, at most once per `cooldown`, since one
-// burst brings many 429s) and from then on grows by 1/limit per finished task,
-// i.e. by one per window. So a batch settles just under the service's limit.
+// burst brings many 429s) and from then on grows by 1/limit per accepted
+// submit, i.e. by one per window. So a batch settles just under the service's limit.
 // Sans-I/O.
 
 #include <chrono>
@@ -22,8 +23,8 @@ class adaptive_limit {
 
     /// `in_flight`: tasks submitted and not finished when the 429 arrived.
     void on_rate_limited(clock::time_point now, std::size_t in_flight);
-    /// A task finished (its slot is free again).
-    void on_success();
+    /// The service accepted a submit.
+    void on_accepted();
     std::size_t current() const noexcept { return static_cast<std::size_t>(limit_); }
     std::size_t decreases() const noexcept { return decreases_; }
 

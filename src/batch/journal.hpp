@@ -1,11 +1,17 @@
 #pragma once
-// The batch journal: an append-only text file, one event per line, each line
-// written with a single write(2) so that a process killed at any moment
-// leaves whole lines behind (at most a torn last line, which is ignored):
-//   I <index>            a submit is about to be sent (the intent)
-//   T <index> <task id>  the service accepted it
-//   U <index>            its answer was lost: the outcome is unknown
-//   F <index>            the item has its outcome
+// The batch journal: an append-only text file that lets a killed batch be
+// resumed without losing or repeating work. It starts with a header that
+// fingerprints what decides the results, then one event per line:
+//   oneai-journal 2 pipeline=<hash> input=<type> host=<host>
+//   I <index> <line hash>  a submit is about to be sent (the intent)
+//   T <index> <task id>    the service accepted it
+//   U <index>              its answer was lost: the task may or may not exist
+//   E <index> <error>      it ended in an error that a resume retries
+//   F <index> <line hash>  the item has its final outcome
+// The file is locked (flock) while open, so two processes never share it. A
+// torn last line (a crash, a full disk) is cut off before anything is appended.
+// Records are staged and written together, one write(2) per flush, so a
+// process killed at any moment leaves whole records to the kernel.
 
 #include <cstdint>
 #include <string>
@@ -14,33 +20,66 @@
 
 namespace oneai::detail {
 
+struct journal_header {
+    std::string pipeline; // fingerprint of the steps, their parameters and flags
+    std::string input;    // the input type the pipeline forces ("auto" when inferred)
+    std::string host;     // the service's host
+    friend bool operator==(const journal_header&, const journal_header&) = default;
+};
+
+/// What an existing journal says, per item index.
 struct journal_state {
+    bool has_header = false;
+    journal_header header;
     std::unordered_set<std::uint64_t> finished;
-    std::unordered_map<std::uint64_t, std::string> submitted; // not finished
-    std::unordered_set<std::uint64_t> unsure; // intent (or U) without a task id, not finished
+    std::unordered_map<std::uint64_t, std::string> submitted; // task id known, not finished
+    std::unordered_set<std::uint64_t> unsure; // a submit may have been sent, its answer lost
+    std::unordered_set<std::uint64_t> retry;  // ended in an error; safe to submit again
+    std::unordered_map<std::uint64_t, std::uint64_t> line_hash; // from I and F records
 };
 
 class journal {
   public:
-    /// Reads an existing journal (a missing file is an empty state). Throws
-    /// std::runtime_error when it cannot be read.
-    static journal_state load(const std::string& path);
-
-    /// Opens for appending (creating it). Throws std::runtime_error.
+    /// Opens (creating) and locks `path`. Throws common::file_locked when
+    /// another process holds it, std::runtime_error when it cannot be used.
     explicit journal(const std::string& path);
     ~journal();
     journal(const journal&) = delete;
     journal& operator=(const journal&) = delete;
 
-    void intent(std::uint64_t index);
+    /// Reads what is there and cuts a torn last line off the file.
+    /// Throws std::runtime_error on a journal of another format.
+    journal_state load();
+    /// Empties the file (a batch that starts over).
+    void truncate();
+    bool empty() const;
+
+    void header(const journal_header& h);
+    void intent(std::uint64_t index, std::uint64_t line_hash);
     void submitted(std::uint64_t index, const std::string& task_id);
     void unknown(std::uint64_t index);
-    void finished(std::uint64_t index);
+    void retryable(std::uint64_t index, const std::string& error_name);
+    void finished(std::uint64_t index, std::uint64_t line_hash);
+
+    bool has_staged() const noexcept { return !staged_.empty(); }
+    bool has_staged_intents() const noexcept { return staged_intents_; }
+    bool has_staged_finishes() const noexcept { return staged_finishes_; }
+    /// Writes what is staged with one write(2); `durable`: then fdatasync.
+    /// Throws std::runtime_error (a full disk, say).
+    void flush(bool durable);
+
+    const std::string& path() const noexcept { return path_; }
 
   private:
-    void append(const std::string& line);
     int fd_ = -1;
     std::string path_;
+    std::string staged_;
+    bool staged_intents_ = false;
+    bool staged_finishes_ = false;
 };
+
+/// Applies one journal line to `state`; false when the line is not a record.
+/// (The loader's core, exposed for tests and fuzzing.)
+bool apply_journal_line(std::string_view line, journal_state& state);
 
 } // namespace oneai::detail

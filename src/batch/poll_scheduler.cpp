@@ -19,8 +19,9 @@ namespace {
 using clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Task ids are UUIDs (spec 9.16): 16 bytes instead of a 36-character string.
-bool parse_uuid(const std::string& text, std::array<std::uint8_t, 16>& out) {
+// Task ids are UUIDs: 16 bytes instead of a 36-character string, plus one bit
+// per hex digit for its case, since ids are opaque and must be sent back as given.
+bool parse_uuid(const std::string& text, std::array<std::uint8_t, 16>& out, std::uint32_t& upper) {
     auto hex = [](char c) {
         return c >= '0' && c <= '9'   ? c - '0'
                : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -30,6 +31,7 @@ bool parse_uuid(const std::string& text, std::array<std::uint8_t, 16>& out) {
     if (text.size() != 36)
         return false;
     std::size_t b = 0;
+    upper = 0;
     for (std::size_t i = 0; i < 36;) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (text[i++] != '-')
@@ -39,21 +41,29 @@ bool parse_uuid(const std::string& text, std::array<std::uint8_t, 16>& out) {
         int hi = hex(text[i]), lo = hex(text[i + 1]);
         if (hi < 0 || lo < 0)
             return false;
+        if (text[i] >= 'A' && text[i] <= 'F')
+            upper |= 1u << (2 * b);
+        if (text[i + 1] >= 'A' && text[i + 1] <= 'F')
+            upper |= 1u << (2 * b + 1);
         out[b++] = static_cast<std::uint8_t>(hi * 16 + lo);
         i += 2;
     }
     return true;
 }
 
-std::string format_uuid(const std::array<std::uint8_t, 16>& id) {
-    static constexpr char digits[] = "0123456789abcdef";
+std::string format_uuid(const std::array<std::uint8_t, 16>& id, std::uint32_t upper) {
+    static constexpr char lower_digits[] = "0123456789abcdef";
+    static constexpr char upper_digits[] = "0123456789ABCDEF";
+    auto digit = [&](unsigned value, unsigned position) {
+        return (upper >> position) & 1u ? upper_digits[value] : lower_digits[value];
+    };
     std::string s;
     s.reserve(36);
-    for (std::size_t i = 0; i < 16; ++i) {
+    for (unsigned i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             s += '-';
-        s += digits[id[i] >> 4];
-        s += digits[id[i] & 15];
+        s += digit(id[i] >> 4, 2 * i);
+        s += digit(id[i] & 15, 2 * i + 1);
     }
     return s;
 }
@@ -61,12 +71,19 @@ std::string format_uuid(const std::array<std::uint8_t, 16>& id) {
 // One task in flight. Kept small on purpose: a million of these is the target.
 struct record {
     std::array<std::uint8_t, 16> id{};
+    std::uint32_t upper = 0; // which hex digits of the id are upper-case
     std::uint64_t tag = 0;
     std::int64_t started_ms = 0;
     std::int64_t deadline_ms = -1; // -1: none
     std::uint32_t previous_delay_ms = 0;
     std::uint16_t polls = 0;
     std::uint16_t policy = 0;
+};
+
+// A status request under way: what stop() cancels, and its diagnostics.
+struct poll_under_way {
+    asio::cancellation_signal signal;
+    diagnostics diag;
 };
 
 struct heap_entry {
@@ -93,7 +110,9 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     std::vector<heap_entry> heap;
     std::vector<poll_policy> policies;
     std::unordered_map<std::uint32_t, std::string> other_ids; // ids that are not UUIDs
-    std::list<std::shared_ptr<asio::cancellation_signal>> polls_under_way;
+    std::list<std::shared_ptr<poll_under_way>> polls_under_way;
+    std::uint64_t rate_limited = 0;
+    std::uint64_t retries = 0;
     std::size_t active = 0;
     std::size_t live = 0;
     std::uint64_t polls = 0;
@@ -167,26 +186,30 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 
     std::string id_of(std::uint32_t slot) const {
         auto it = other_ids.find(slot);
-        return it != other_ids.end() ? it->second : format_uuid(records[slot].id);
+        return it != other_ids.end() ? it->second
+                                     : format_uuid(records[slot].id, records[slot].upper);
     }
 
     void dispatch(std::uint32_t slot) {
         ++active;
         ++polls;
         ++records[slot].polls;
-        auto signal = std::make_shared<asio::cancellation_signal>();
-        auto where = polls_under_way.insert(polls_under_way.end(), signal);
-        c.async_status(
-            task(id_of(slot)),
-            asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), slot,
-                                                          where](error_code ec, task_status s) {
-                self->polls_under_way.erase(where);
-                --self->active;
-                if (self->stopped)
-                    return;
-                self->on_status(slot, ec, std::move(s));
-                self->pump();
-            }));
+        auto poll = std::make_shared<poll_under_way>();
+        auto where = polls_under_way.insert(polls_under_way.end(), poll);
+        c.async_status(task(id_of(slot)), poll->diag,
+                       asio::bind_cancellation_slot(
+                           poll->signal.slot(), [self = shared_from_this(), slot, poll,
+                                                 where](error_code ec, task_status s) {
+                               self->polls_under_way.erase(where);
+                               --self->active;
+                               self->rate_limited += poll->diag.rate_limited;
+                               self->retries +=
+                                   poll->diag.attempts > 1 ? poll->diag.attempts - 1 : 0;
+                               if (self->stopped)
+                                   return;
+                               self->on_status(slot, ec, std::move(s));
+                               self->pump();
+                           }));
     }
 
     void complete(std::uint32_t slot, error_code ec, task_status s) {
@@ -248,7 +271,7 @@ void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& po
         s.records.emplace_back();
     }
     record& r = s.records[slot];
-    if (!parse_uuid(t.id(), r.id))
+    if (!parse_uuid(t.id(), r.id, r.upper))
         s.other_ids[slot] = t.id();
     r.tag = tag;
     r.policy = s.policy_index(policy);
@@ -267,8 +290,8 @@ void poll_scheduler::stop() {
     s.stopped = true;
     s.timer.cancel();
     auto under_way = s.polls_under_way;
-    for (auto& signal : under_way)
-        signal->emit(asio::cancellation_type::terminal);
+    for (auto& poll : under_way)
+        poll->signal.emit(asio::cancellation_type::terminal);
     s.heap.clear();
     s.live = 0;
 }
@@ -284,7 +307,9 @@ scheduler_stats poll_scheduler::stats() const {
             s.finished,
             std::chrono::microseconds(s.lag.percentile(0.5)),
             std::chrono::microseconds(s.lag.percentile(0.99)),
-            std::chrono::microseconds(s.lag_max)};
+            std::chrono::microseconds(s.lag_max),
+            s.rate_limited,
+            s.retries};
 }
 
 } // namespace oneai

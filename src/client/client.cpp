@@ -110,6 +110,9 @@ void client::shutdown() {
     for (auto& signal : running)
         signal->emit(asio::cancellation_type::terminal);
     impl_->pool->shutdown();
+    auto listeners = std::move(impl_->shutdown_listeners);
+    for (auto& listener : listeners)
+        listener();
 }
 
 void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task> h) {

@@ -4,6 +4,7 @@
 #include "core/response_codec.hpp"
 #include "core/retry_after.hpp"
 #include "core/retry_rules.hpp"
+#include "core/task_id.hpp"
 #include "user_agent.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -205,8 +206,10 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
             ++counters.responses;
             outcome.http_status = exchanged.response.result_int();
             outcome.retry_after = retry_after_of(exchanged.response);
-            if (outcome.http_status == 429)
+            if (outcome.http_status == 429) {
                 ++counters.rate_limited;
+                ++diag.rate_limited;
+            }
             if (auto id = exchanged.response.find("x-oneai-request-id");
                 id != exchanged.response.end())
                 diag.request_id = id->value();
@@ -276,6 +279,11 @@ asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, dia
         diag.message = body ? "the submit answer has no task_id" : why;
         co_return op_outcome<task>{errc::bad_response, {}};
     }
+    if (!detail::is_task_id(*id)) {
+        // Checked here, where ids enter: they go into URLs, journals and output.
+        diag.message = "the submit answer's task_id is not a UUID";
+        co_return op_outcome<task>{errc::bad_response, {}};
+    }
     ++counters.submits;
     diag.task_id = *id;
     co_return op_outcome<task>{{}, task(*id)};
@@ -284,8 +292,9 @@ asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, dia
 asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline until,
                                                               diagnostics& diag) {
     diag.task_id = t.id();
-    if (t.empty()) {
-        diag.message = "empty task id";
+    if (!detail::is_task_id(t.id())) {
+        diag.task_id.clear(); // never echo an id that may carry control characters
+        diag.message = t.empty() ? "empty task id" : "a task id is a UUID (8-4-4-4-12 hex digits)";
         co_return op_outcome<task_status>{errc::invalid_argument, {}};
     }
     auto reply = co_await send(http::verb::get, api_path + "/async/tasks/" + t.id(), {}, nullptr,

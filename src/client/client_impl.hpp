@@ -10,6 +10,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <functional>
 #include <list>
 #include <optional>
 #include <random>
@@ -69,6 +70,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
     std::mt19937_64 rng;
     bool shut_down = false;
     std::list<std::shared_ptr<asio::cancellation_signal>> running; // for shutdown()
+    /// Called once by shutdown() (and so by ~client): components built on the
+    /// client (the batch engine) stop calling it.
+    std::list<std::function<void()>> shutdown_listeners;
 };
 
 } // namespace oneai

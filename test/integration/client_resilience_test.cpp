@@ -4,6 +4,8 @@
 #include "../support/canned_server.hpp"
 #include "../support/client_fixture.hpp"
 
+#include <oneai/poll_scheduler.hpp>
+
 #include <boost/beast/http/error.hpp>
 
 using namespace oneai;
@@ -127,45 +129,104 @@ TEST_F(ClientTest, ConnectionRefusedIsRetriedThenReported) {
     EXPECT_EQ(diag.attempts, 3u);
 }
 
+constexpr const char* uuid = "0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+
 TEST_F(ClientTest, MalformedJsonIsABadResponse) {
     canned_server bad(raw_reply("{\"status\": \"QUEU"));
     opts.base_url = bad.base_url();
     auto c = make_client();
     diagnostics diag;
-    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), diag, h); });
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(uuid), diag, h); });
     EXPECT_EQ(ec, errc::bad_response);
     EXPECT_NE(diag.message.find("JSON"), std::string::npos);
 }
 
 TEST_F(ClientTest, WrongShapeIsABadResponse) {
-    canned_server odd(raw_reply(R"({"task_id":"abc","status":"COMPLETED","result":42})"));
+    canned_server odd(raw_reply(
+        R"({"task_id":"0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","status":"COMPLETED","result":42})"));
     opts.base_url = odd.base_url();
     auto c = make_client();
-    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), h); });
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(uuid), h); });
     EXPECT_EQ(ec, errc::bad_response);
 }
 
 TEST_F(ClientTest, TruncatedBodyIsATransportError) {
-    canned_server truncated(raw_reply(R"({"task_id":"abc","status":"RUNNING"})", 500));
+    canned_server truncated(
+        raw_reply(R"({"task_id":"0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","status":"RUNNING"})", 500));
     opts.base_url = truncated.base_url();
     opts.retries.max_attempts = 2;
     auto c = make_client();
-    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task("abc"), h); });
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(uuid), h); });
     EXPECT_EQ(ec, boost::beast::http::error::partial_message);
     EXPECT_EQ(truncated.requests(), 2);
 }
 
 TEST_F(ClientTest, UnknownStatusCountsAsPending) {
-    canned_server odd(raw_reply(R"({"task_id":"abc","status":"PAUSED"})"));
+    canned_server odd(
+        raw_reply(R"({"task_id":"0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","status":"PAUSED"})"));
     opts.base_url = odd.base_url();
     opts.polling.max_polls = 3;
     auto c = make_client();
     diagnostics diag;
     auto [ec, r] =
-        complete<result>([&](auto h) { c->async_wait(task("abc"), std::nullopt, diag, h); });
+        complete<result>([&](auto h) { c->async_wait(task(uuid), std::nullopt, diag, h); });
     EXPECT_EQ(ec, errc::polling_exhausted);
     EXPECT_EQ(diag.polls, 3u);
-    EXPECT_EQ(diag.task_id, "abc");
+    EXPECT_EQ(diag.task_id, uuid);
+}
+
+TEST_F(ClientTest, TaskIdsThatAreNotUuidsNeverReachAUrl) {
+    canned_server any(raw_reply(R"({"task_id":"abc","status":"RUNNING"})"));
+    opts.base_url = any.base_url();
+    auto c = make_client();
+    for (const char* bad :
+         {"abc", "../../../v0/pipeline?steal=1", "abc HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET /x",
+          "0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d\n"}) {
+        diagnostics diag;
+        auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(bad), diag, h); });
+        EXPECT_EQ(ec, errc::invalid_argument) << bad;
+        EXPECT_TRUE(diag.task_id.empty()) << "an id that is refused is not echoed";
+    }
+    EXPECT_EQ(any.requests(), 0); // nothing was sent
+}
+
+TEST_F(ClientTest, ASubmitAnsweredWithAnIdThatIsNotAUuidIsABadResponse) {
+    for (const char* id : {R"(x\nF 7)", "../..", "abc"}) {
+        canned_server odd(raw_reply(std::string(R"({"task_id":")") + id + R"("})"));
+        opts.base_url = odd.base_url();
+        auto c = make_client();
+        diagnostics diag;
+        auto [ec, t] = complete<task>(
+            [&](auto h) { c->async_submit(pipeline{}.keywords(), text_input{"x"}, diag, h); });
+        EXPECT_EQ(ec, errc::bad_response) << id;
+        EXPECT_TRUE(t.empty());
+        EXPECT_NE(diag.message.find("not a UUID"), std::string::npos) << diag.message;
+    }
+}
+
+TEST_F(ClientTest, UpperCaseTaskIdsKeepTheirCase) {
+    const std::string upper = "0B9A1C2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D";
+    canned_server answers(raw_reply(R"({"task_id":")" + upper + R"(","status":"RUNNING"})"));
+    opts.base_url = answers.base_url();
+    auto c = make_client();
+    std::string target;
+    c->set_observer({.on_request = [&](const request_event& e) { target = e.target; }});
+    auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(upper), h); });
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_NE(target.find(upper), std::string::npos) << target;
+
+    // The poll scheduler stores ids as 16 bytes, and still sends them back as given.
+    target.clear();
+    const std::string mixed = "0b9A1c2D-3e4F-4a5B-8c6D-7e8F9a0B1c2D";
+    poll_scheduler scheduler(*c, {}, [](poll_scheduler::completion&&) {});
+    poll_policy once;
+    once.initial_delay = std::chrono::milliseconds(0);
+    once.max_polls = 1;
+    scheduler.add(task(mixed), 1, once);
+    io.restart();
+    while (target.empty() && io.run_one() > 0) {
+    }
+    EXPECT_NE(target.find(mixed), std::string::npos) << target;
 }
 
 TEST_F(ClientTest, SlowServerMeetsTheDeadline) {

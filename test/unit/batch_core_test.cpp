@@ -7,6 +7,8 @@
 #include "batch/journal.hpp"
 
 #include "../../tools/oneai/batch_lines.hpp"
+#include "../../tools/oneai/output_file.hpp"
+#include "common/file_lock.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -26,13 +28,13 @@ std::string temp_path(const std::string& name) {
 }
 } // namespace
 
-TEST(AdaptiveLimit, SlowStartDoublesPerWindowUntilTheFirst429) {
+TEST(AdaptiveLimit, SlowStartDoublesPerRoundOfAcceptedSubmitsUntilTheFirst429) {
     detail::adaptive_limit limit(4, 1000);
     for (int i = 0; i < 4; ++i)
-        limit.on_success();
+        limit.on_accepted();
     EXPECT_EQ(limit.current(), 8u);
     for (int i = 0; i < 8; ++i)
-        limit.on_success();
+        limit.on_accepted();
     EXPECT_EQ(limit.current(), 16u);
 }
 
@@ -46,10 +48,10 @@ TEST(AdaptiveLimit, A429DropsTo90PercentOfWhatWasInFlightOncePerCooldown) {
     limit.on_rate_limited(t0 + 2s, 80); // in flight above the limit counts as the limit
     EXPECT_EQ(limit.current(), 48u);
     for (int i = 0; i < 49; ++i)
-        limit.on_success(); // after a 429: +1/limit each, about one per window
+        limit.on_accepted(); // after a 429: +1/limit each, about one per window
     EXPECT_EQ(limit.current(), 49u);
     for (int i = 0; i < 100000; ++i)
-        limit.on_success();
+        limit.on_accepted();
     EXPECT_EQ(limit.current(), 200u); // never above the maximum
     for (int i = 0; i < 100; ++i)
         limit.on_rate_limited(t0 + std::chrono::seconds(10 + 2 * i), 0);
@@ -68,30 +70,93 @@ TEST(RateLimiter, AllowsTheBurstThenTheRate) {
     EXPECT_TRUE(rate_limiter(0, 1).unlimited());
 }
 
-TEST(Journal, ReplaysEveryEventKindAndIgnoresATornLine) {
+constexpr const char* uuid_a = "0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+constexpr const char* uuid_b = "1B9A1C2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D"; // case is kept
+
+TEST(Journal, ReplaysEveryEventKindAndCutsATornTailBeforeAppending) {
     const std::string path = temp_path("journal");
     std::filesystem::remove(path);
     {
         detail::journal j(path);
-        j.intent(0);
-        j.submitted(0, "task-a");
-        j.finished(0);
-        j.intent(1);
-        j.submitted(1, "task-b"); // submitted, not finished: wait on it
-        j.intent(2);              // no answer: unsure
-        j.intent(3);
+        EXPECT_TRUE(j.empty());
+        j.header({"abc", "auto", "example.test"});
+        j.intent(0, 0x10);
+        j.submitted(0, uuid_a);
+        j.finished(0, 0x10);
+        j.intent(1, 0x11);
+        j.submitted(1, uuid_b); // submitted, not finished: wait on it
+        j.intent(2, 0x12);      // no answer: unsure
+        j.intent(3, 0x13);
         j.unknown(3); // lost answer: unsure
+        j.intent(4, 0x14);
+        j.retryable(4, "server_error"); // no task: submit again
+        j.intent(5, 0x15);
+        j.submitted(5, uuid_a);
+        j.retryable(5, "deadline_exceeded"); // the task exists: wait on it again
+        j.intent(6, 0x16);
+        j.submitted(6, uuid_a);
+        j.retryable(6, "task_not_found"); // the task expired: submit again
+        j.flush(false);
     }
-    std::ofstream(path, std::ios::app) << "T 2 task-c"; // torn: no newline
-    auto state = detail::journal::load(path);
-    EXPECT_TRUE(state.finished.contains(0));
-    EXPECT_EQ(state.submitted.at(1), "task-b");
-    EXPECT_TRUE(state.unsure.contains(2));
-    EXPECT_TRUE(state.unsure.contains(3));
-    EXPECT_FALSE(state.submitted.contains(2));
-    EXPECT_EQ(state.submitted.size(), 1u);
+    std::ofstream(path, std::ios::app) << "T 2 0b9a1c2d-3e4f"; // torn: no newline
+    {
+        detail::journal j(path);
+        auto state = j.load();
+        EXPECT_TRUE(state.has_header);
+        EXPECT_EQ(state.header, (detail::journal_header{"abc", "auto", "example.test"}));
+        EXPECT_TRUE(state.finished.contains(0));
+        EXPECT_EQ(state.submitted.at(1), uuid_b);
+        EXPECT_TRUE(state.unsure.contains(2));
+        EXPECT_TRUE(state.unsure.contains(3));
+        EXPECT_TRUE(state.retry.contains(4));
+        EXPECT_EQ(state.submitted.at(5), uuid_a);
+        EXPECT_TRUE(state.retry.contains(6));
+        EXPECT_EQ(state.submitted.size(), 2u);
+        EXPECT_EQ(state.line_hash.at(3), 0x13u);
+        j.finished(2, 0x12); // appended after the cut: a line of its own
+        j.flush(false);
+    }
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+        EXPECT_TRUE(line.starts_with("oneai-journal ") ||
+                    line.size() > 2 && line[1] == ' ' &&
+                        std::string("ITUEF").find(line[0]) != std::string::npos)
+            << line;
+    detail::journal j(path);
+    EXPECT_TRUE(j.load().finished.contains(2));
+}
+
+TEST(Journal, RefusesForgedTaskIdsAndOtherFormats) {
+    detail::journal_state state;
+    EXPECT_FALSE(detail::apply_journal_line("T 7 ../../v0/x", state));
+    EXPECT_FALSE(detail::apply_journal_line("T 7 x", state));
+    EXPECT_FALSE(state.submitted.contains(7));
+    EXPECT_FALSE(detail::apply_journal_line("F", state));
+    EXPECT_FALSE(detail::apply_journal_line("Q 1", state));
+    EXPECT_THROW(detail::apply_journal_line("oneai-journal 1 pipeline=x", state),
+                 std::runtime_error);
+
+    const std::string path = temp_path("old-journal");
+    std::ofstream(path) << "I 0\nT 0 " << uuid_a << "\n"; // the first format: no header
+    detail::journal j(path);
+    EXPECT_THROW(j.load(), std::runtime_error);
     std::filesystem::remove(path);
-    EXPECT_TRUE(detail::journal::load(path).finished.empty()); // a missing journal is empty
+}
+
+TEST(Journal, ASecondHolderIsRefusedWithThePidOfTheFirst) {
+    const std::string path = temp_path("locked-journal");
+    detail::journal first(path);
+    try {
+        detail::journal second(path);
+        ADD_FAILURE() << "a second journal on the same file was allowed";
+    } catch (const common::file_locked& e) {
+        EXPECT_EQ(e.holder(), ::getpid());
+        EXPECT_NE(std::string(e.what()).find("PID " + std::to_string(::getpid())),
+                  std::string::npos)
+            << e.what();
+    }
+    std::filesystem::remove(path);
 }
 
 TEST(BatchLines, InputLinesOfEveryKind) {
@@ -145,10 +210,63 @@ TEST(BatchLines, OutputLinesStartWithTheIndexAndSurviveATornTail) {
         out << cli::format_outcome(o);
         out << R"({"index":3,"id":"do)"; // killed mid-line
     }
-    auto indexes = cli::recover_output(path);
-    EXPECT_EQ(indexes, (std::unordered_set<std::uint64_t>{1, 2}));
+    {
+        cli::output_file out(path);
+        EXPECT_EQ(out.recover(true), (std::unordered_set<std::uint64_t>{1, 2}));
+    }
     std::ifstream in(path);
     std::string content((std::istreambuf_iterator<char>(in)), {});
     EXPECT_EQ(content.back(), '\n'); // the torn line is gone
     std::filesystem::remove(path);
+}
+
+TEST(BatchLines, AResumeDropsTheLinesOfItemsItRetries) {
+    const std::string path = temp_path("retry-output");
+    {
+        std::ofstream out(path, std::ios::binary);
+        batch_outcome o;
+        const std::pair<std::uint64_t, batch_outcome::kind> lines[] = {
+            {0, batch_outcome::kind::completed},
+            {1, batch_outcome::kind::error},
+            {2, batch_outcome::kind::unknown},
+            {3, batch_outcome::kind::failed},
+            {4, batch_outcome::kind::invalid}};
+        for (auto [index, kind] : lines) {
+            o.index = index;
+            o.what = kind;
+            out << cli::format_outcome(o);
+        }
+    }
+    {
+        cli::output_file out(path);
+        EXPECT_EQ(out.recover(true), (std::unordered_set<std::uint64_t>{0, 2, 3, 4}));
+    }
+    {
+        cli::output_file out(path);
+        EXPECT_EQ(out.recover(false), (std::unordered_set<std::uint64_t>{0, 3, 4}));
+    }
+    std::ifstream in(path);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(content.find("ERROR"), std::string::npos);
+    EXPECT_EQ(content.find("UNKNOWN"), std::string::npos);
+    EXPECT_NE(content.find("COMPLETED"), std::string::npos);
+    std::filesystem::remove(path);
+}
+
+TEST(BatchLines, FilePathsStayUnderTheInputFolder) {
+    namespace fs = std::filesystem;
+    const fs::path dir = temp_path("files");
+    fs::create_directories(dir / "sub");
+    std::ofstream(dir / "sub" / "a.txt") << "text";
+    std::ofstream(dir / "outside.txt") << "text";
+    cli::file_rules rules{dir / "sub", {}};
+    EXPECT_TRUE(cli::parse_input_line(R"({"file":"a.txt"})", 0, rules).invalid.empty());
+    EXPECT_NE(
+        cli::parse_input_line(R"({"file":"../outside.txt"})", 0, rules).invalid.find("outside"),
+        std::string::npos);
+    const std::string absolute = R"({"file":")" + (dir / "outside.txt").string() + R"("})";
+    EXPECT_FALSE(cli::parse_input_line(absolute, 0, rules).invalid.empty());
+    rules.also_under.push_back(dir);
+    EXPECT_TRUE(cli::parse_input_line(absolute, 0, rules).invalid.empty());
+    fs::remove_all(dir);
 }

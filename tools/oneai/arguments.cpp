@@ -112,9 +112,10 @@ arguments parse_arguments(std::span<const std::string_view> args) {
             out.client_options.base_url = value_of(a);
         else if (a == "--api-key")
             out.client_options.api_key = value_of(a);
-        else if (a == "--timeout")
+        else if (a == "--timeout") {
             out.client_options.task_deadline = duration_of(a);
-        else if (a == "--poll") {
+            out.timeout_given = true;
+        } else if (a == "--poll") {
             try {
                 out.client_options.polling.delays = backoff::parse(value_of(a));
                 out.client_options.polling.initial_delay = out.client_options.polling.delays.base();

@@ -16,6 +16,7 @@ namespace oneai::cli {
 struct arguments {
     // global
     options client_options;
+    bool timeout_given = false; // --timeout was passed (a batch has no deadline otherwise)
     bool use_emulator = false;
     bool show_help = false;
     // command

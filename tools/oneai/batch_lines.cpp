@@ -12,7 +12,36 @@
 namespace oneai::cli {
 namespace json = boost::json;
 
-batch_item parse_input_line(std::string_view line, std::uint64_t index) {
+namespace {
+
+bool is_under(const std::filesystem::path& p, const std::filesystem::path& root) {
+    const auto relative = p.lexically_relative(root);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
+// The path a line's "file" names, resolved against the input's folder; empty
+// when it leaves the folders it may use.
+std::filesystem::path allowed_file(const std::string& named, const file_rules& rules) {
+    namespace fs = std::filesystem;
+    if (rules.base.empty())
+        return named;
+    std::error_code ec;
+    const fs::path given(named);
+    const fs::path resolved =
+        fs::weakly_canonical(given.is_absolute() ? given : rules.base / given, ec);
+    if (ec)
+        return {};
+    if (is_under(resolved, fs::weakly_canonical(rules.base, ec)))
+        return resolved;
+    for (const auto& root : rules.also_under)
+        if (is_under(resolved, fs::weakly_canonical(root, ec)))
+            return resolved;
+    return {};
+}
+
+} // namespace
+
+batch_item parse_input_line(std::string_view line, std::uint64_t index, const file_rules& files) {
     batch_item item;
     item.index = index;
     const std::string where = "line " + std::to_string(index + 1) + ": ";
@@ -52,11 +81,15 @@ batch_item parse_input_line(std::string_view line, std::uint64_t index) {
         if (!f->is_string()) {
             item.invalid = where + "'file' must be a path string";
         } else {
-            file_input in{std::string(f->get_string()), ""};
+            const std::string named(f->get_string());
+            file_input in{allowed_file(named, files), ""};
             if (auto* ct = o->if_contains("content_type"); ct && ct->is_string())
                 in.content_type = ct->get_string();
-            if (!std::filesystem::is_regular_file(in.path))
-                item.invalid = where + "cannot read file '" + in.path.string() + "'";
+            if (in.path.empty())
+                item.invalid = where + "file '" + named +
+                               "' is outside the input's folder (allow it with --files-under DIR)";
+            else if (!std::filesystem::is_regular_file(in.path))
+                item.invalid = where + "cannot read file '" + named + "'";
             item.input = std::move(in);
         }
     }
@@ -137,32 +170,24 @@ std::string format_outcome(const batch_outcome& o) {
     return json::serialize(line) + "\n";
 }
 
-std::unordered_set<std::uint64_t> recover_output(const std::string& path) {
-    std::unordered_set<std::uint64_t> indexes;
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return indexes; // nothing written yet
-    std::string line;
-    std::uint64_t whole_bytes = 0;
+bool read_outcome_key(std::string_view line, std::uint64_t& index, std::string_view& status) {
     constexpr std::string_view prefix = "{\"index\":";
-    while (std::getline(in, line)) {
-        if (in.eof())
-            break; // no newline: torn by a kill
-        whole_bytes += line.size() + 1;
-        if (!line.starts_with(prefix))
-            continue;
-        std::uint64_t index = 0;
-        auto [end, ec] =
-            std::from_chars(line.data() + prefix.size(), line.data() + line.size(), index);
-        if (ec == std::errc{})
-            indexes.insert(index);
-    }
-    std::error_code size_ec;
-    if (std::filesystem::file_size(path, size_ec) != whole_bytes && !size_ec)
-        std::filesystem::resize_file(path, whole_bytes, size_ec);
-    if (size_ec)
-        throw std::runtime_error("cannot repair '" + path + "': " + size_ec.message());
-    return indexes;
+    constexpr std::string_view key =
+        ",\"status\":\""; // never inside a JSON string: '"' is escaped there
+    if (!line.starts_with(prefix))
+        return false;
+    auto [end, ec] = std::from_chars(line.data() + prefix.size(), line.data() + line.size(), index);
+    if (ec != std::errc{})
+        return false;
+    const auto at = line.find(key);
+    if (at == std::string_view::npos)
+        return false;
+    const auto start = at + key.size();
+    const auto stop = line.find('"', start);
+    if (stop == std::string_view::npos)
+        return false;
+    status = line.substr(start, stop - start);
+    return true;
 }
 
 } // namespace oneai::cli

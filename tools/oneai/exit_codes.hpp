@@ -7,6 +7,7 @@ namespace oneai::cli {
 
 enum exit_code : int {
     exit_ok = 0,
+    exit_io_error = 1,    // the output could not be written (a full disk, a closed pipe)
     exit_usage = 2,       // bad flags or input files
     exit_task_failed = 3, // the task ended FAILED
     exit_refused = 4,     // the API refused the request (4xx)

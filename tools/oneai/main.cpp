@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <csignal>
 #include <iostream>
 
 namespace {
@@ -151,6 +152,8 @@ int task_command(const cli::arguments& args, client& c, asio::io_context& io) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe is reported as a write error where it happens, never a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string_view> raw(argv + 1, argv + argc);
     cli::arguments args;
     try {

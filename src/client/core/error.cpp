@@ -45,6 +45,8 @@ class category : public boost::system::error_category {
             return "invalid argument";
         case errc::client_shutdown:
             return "the client was shut down";
+        case errc::output_failed:
+            return "the batch's outcomes could not be written";
         }
         return "unknown oneai error";
     }
@@ -64,7 +66,7 @@ std::string error_name(const error_code& ec) {
         "server_error",      "bad_response",       "unknown_submission_outcome",
         "unauthorized",      "forbidden",          "invalid_request",
         "task_not_found",    "response_too_large", "missing_api_key",
-        "invalid_argument",  "client_shutdown"};
+        "invalid_argument",  "client_shutdown",    "output_failed"};
     if (ec.category() == oneai_category() && ec.value() >= 0 &&
         static_cast<std::size_t>(ec.value()) < std::size(names))
         return names[ec.value()];

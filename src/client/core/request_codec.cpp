@@ -74,6 +74,14 @@ json::object fields(const pipeline& p, const input& in) {
 
 } // namespace
 
+std::string encode_pipeline_definition(const pipeline& p) {
+    json::object out;
+    out["steps"] = steps_json(p);
+    out["multilingual"] = p.is_multilingual();
+    out["input_type"] = p.input_type_override();
+    return json::serialize(out);
+}
+
 std::string encode_pipeline_fields(const pipeline& p, const input& in) {
     return json::serialize(fields(p, in));
 }

@@ -18,6 +18,10 @@ struct encoded_request {
 /// when a generic step's params are not a JSON object.
 encoded_request encode_request(const pipeline& p, const input& in, bool async);
 
+/// What decides a pipeline's results, as canonical JSON: the steps with their
+/// parameters, the multilingual flag and the forced input type (for journals).
+std::string encode_pipeline_definition(const pipeline& p);
+
 /// The request object without input (what the `pipeline` query carries).
 std::string encode_pipeline_fields(const pipeline& p, const input& in);
 

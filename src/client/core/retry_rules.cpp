@@ -79,7 +79,9 @@ retry_decision decide_retry(const retry_policy& policy, bool repeatable, unsigne
         return {action::fail,
                 {},
                 honour_hint ? error_code(errc::rate_limited) : error_code(errc::deadline_exceeded)};
-    if (policy.budget && !policy.budget->try_spend())
+    // The budget bounds retries of failures (5xx, transport); a 429 is the
+    // service asking to come back later, not a failure, and spends none.
+    if (policy.budget && status != 429 && !policy.budget->try_spend())
         return {action::fail, {}, final_error};
     return {action::retry, delay, {}};
 }

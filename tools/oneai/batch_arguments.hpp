@@ -1,0 +1,34 @@
+#pragma once
+// The flags of `oneai batch`.
+
+#include <oneai/batch_options.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oneai::cli {
+
+struct batch_arguments {
+    std::string input_path;  // "-" = standard input
+    std::string output_path; // "" = stdout
+    std::string journal_path;
+    batch_options options;
+    bool resume = false;
+    bool overwrite = false;
+    std::uint64_t shard_index = 0;
+    std::uint64_t shard_count = 1;
+    std::string progress = "auto";
+    std::size_t connections = 0;
+    std::vector<std::string> files_under;
+    bool show_help = false;
+};
+
+/// Throws std::invalid_argument with a message for people.
+batch_arguments parse_batch_arguments(std::span<const std::string_view> args);
+std::string batch_usage();
+
+} // namespace oneai::cli

@@ -1,0 +1,43 @@
+#pragma once
+// The output of `oneai batch`: JSONL outcome lines, one write(2) each so a
+// killed run leaves whole lines. A file is locked for the run (a second batch
+// on it is refused, naming the PID that holds it); standard output is not.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+namespace oneai::cli {
+
+class output_file {
+  public:
+    /// "" = standard output. Opens without truncating, and locks. Throws
+    /// common::file_locked or std::runtime_error.
+    explicit output_file(const std::string& path);
+    ~output_file();
+    output_file(const output_file&) = delete;
+    output_file& operator=(const output_file&) = delete;
+
+    /// Empties the file (--overwrite).
+    void start_over();
+    /// For a resume: the indexes whose outcome the file already holds. Final
+    /// outcomes (COMPLETED, FAILED, INVALID) stay; ERROR lines, and UNKNOWN
+    /// ones unless `keep_unknown`, are removed, since the resume retries those
+    /// items and each input must end with exactly one line. A torn last line is
+    /// cut. The file is rewritten (to a temporary, then renamed) only when
+    /// lines are removed.
+    std::unordered_set<std::uint64_t> recover(bool keep_unknown);
+
+    /// Throws std::runtime_error (a full disk, a closed pipe).
+    void write(std::string_view line);
+    /// fdatasync: what was written survives power loss.
+    void sync();
+
+  private:
+    void open_and_lock();
+    int fd_ = -1;
+    std::string path_;
+};
+
+} // namespace oneai::cli
