@@ -17,7 +17,9 @@ void adaptive_limit::on_rate_limited(clock::time_point now, std::size_t in_fligh
     ++decreases_;
 }
 
-void adaptive_limit::on_accepted() {
+void adaptive_limit::on_accepted(bool limited) {
+    if (!limited)
+        return;
     // Slow start (no 429 yet): +1 per accepted submit; afterwards +1 per window.
     limit_ = std::min(maximum_, limit_ + (decreased_ ? 1.0 / limit_ : 1.0));
 }

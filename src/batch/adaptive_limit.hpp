@@ -23,8 +23,11 @@ class adaptive_limit {
 
     /// `in_flight`: tasks submitted and not finished when the 429 arrived.
     void on_rate_limited(clock::time_point now, std::size_t in_flight);
-    /// The service accepted a submit.
-    void on_accepted();
+    /// The service accepted a submit. `limited`: the limit was what held the
+    /// batch back (all its slots were taken). Only then does it grow: a batch
+    /// held back by something else (a slow source, the client's own speed) has
+    /// not shown that the service takes more.
+    void on_accepted(bool limited);
     std::size_t current() const noexcept { return static_cast<std::size_t>(limit_); }
     std::size_t decreases() const noexcept { return decreases_; }
 

@@ -424,7 +424,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                 log->submitted(index, t.id());
             schedule_flush();
             ++counts.submitted;
-            limit.on_accepted();
+            limit.on_accepted(outstanding() + 1 >= limit.current());
             if (stop_now) { // stopped while the answer was on its way: the journal has it
                 meta.erase(index);
                 return check_done();
@@ -630,18 +630,11 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         check_done();
     }
 
+    // Called from inside client::shutdown() (and so from ~client): end at once,
+    // so that nothing, no timer nor a completion on its way, calls the client again.
     void on_client_shutdown() {
         listening = false; // the client emptied its list
-        if (finished)
-            return;
-        if (scheduler)
-            scheduler->stop(); // its timer must never call the client again
-        stopping = stop_now = true;
-        counts.in_flight = 0;
-        asio::post(executor(), [self = shared_from_this()] {
-            if (!self->finished)
-                self->end_with(errc::client_shutdown, "the client was shut down");
-        });
+        end_with(errc::client_shutdown, "the client was shut down");
     }
 
     void check_done() {

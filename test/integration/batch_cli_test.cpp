@@ -127,6 +127,20 @@ TEST_F(BatchCliTest, KilledAtRandomMomentsAndResumedLosesAndRepeatsNothing) {
             ++kills;
     }
     EXPECT_GE(kills, 2) << "the batch finished before it could be killed: make it longer";
+    // Submits whose answer no run recorded: each was in flight at a kill, so at
+    // most the concurrency per kill. A journal that lost task ids would show more.
+    std::map<std::uint64_t, char> last_record;
+    {
+        std::ifstream journal(output + ".journal");
+        std::string record;
+        while (std::getline(journal, record))
+            if (record.size() > 2 && record[1] == ' ' && record[0] != 'o')
+                last_record[std::stoull(record.substr(2))] = record[0];
+    }
+    int unsure = 0;
+    for (const auto& [index, kind] : last_record)
+        unsure += kind == 'I' || kind == 'U';
+    EXPECT_LE(unsure, kills * 100);
     auto final_args = args;
     final_args.push_back("--resume");
     int status = spawn_oneai(final_args, std::nullopt, (dir / "final.log").string());
@@ -141,6 +155,7 @@ TEST_F(BatchCliTest, KilledAtRandomMomentsAndResumedLosesAndRepeatsNothing) {
         EXPECT_TRUE(s == "COMPLETED" || s == "UNKNOWN") << index << " " << s;
         unknown += s == "UNKNOWN";
     }
+    EXPECT_EQ(unknown, unsure); // exactly the submits no run learned the id of
     // Nothing was submitted twice: unknown outcomes are reported, not resent.
     EXPECT_EQ(stat("duplicate_submits"), 0);
     EXPECT_LE(stat("submits"), total);
@@ -218,7 +233,8 @@ TEST_F(BatchCliTest, BadLinesAreReportedAndRecordedButDoNotStopTheBatch) {
                      {"batch", input.string(), "-o", (dir / "ff.jsonl").string(), "--skill",
                       "keywords", "--fail-fast", "--concurrency", "1", "--progress", "never"});
     EXPECT_EQ(spawn_oneai(fail_fast), 3);
-    EXPECT_LT(outcomes((dir / "ff.jsonl").string()).size(), 4u);
+    // Line 1 completes, line 2 is invalid: the batch stops there, before lines 3 and 4.
+    EXPECT_EQ(outcomes((dir / "ff.jsonl").string()).size(), 2u);
 }
 
 TEST_F(BatchCliTest, UnreadableInputAndUnwritableOutputAreUsageErrors) {
@@ -243,39 +259,4 @@ TEST_F(BatchCliTest, UnreadableInputAndUnwritableOutputAreUsageErrors) {
     bad_shard.insert(bad_shard.end(),
                      {"batch", write_input(3), "--skill", "keywords", "--shard", "4/4"});
     EXPECT_EQ(spawn_oneai(bad_shard, std::nullopt, log), 2);
-}
-
-TEST_F(BatchCliTest, CtrlCDrainsThenResumeFinishes) {
-    cfg.latency = oneai::emulator::latency_model::fixed(300ms);
-    server = std::make_unique<oneai::emulator::embedded_server>(cfg);
-    const std::string input = write_input(400);
-    const std::string output = (dir / "int.jsonl").string();
-    auto args = base_args();
-    args.insert(args.end(), {"batch", input, "-o", output, "--skill", "keywords", "--concurrency",
-                             "20", "--progress", "never"});
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        int fd = ::open("/dev/null", O_WRONLY);
-        ::dup2(fd, STDERR_FILENO);
-        std::vector<char*> argv{const_cast<char*>(ONEAI_CLI)};
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(ONEAI_CLI, argv.data());
-        ::_exit(127);
-    }
-    std::this_thread::sleep_for(700ms);
-    ::kill(pid, SIGINT); // first press: drain
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 130);
-    auto partial = outcomes(output);
-    EXPECT_LT(partial.size(), 400u);
-    for (const auto& [i, s] : partial)
-        EXPECT_EQ(s, "COMPLETED"); // drained: everything in flight finished
-    args.push_back("--resume");
-    EXPECT_EQ(spawn_oneai(args), 0);
-    EXPECT_EQ(outcomes(output).size(), 400u);
-    EXPECT_EQ(stat("duplicate_submits"), 0);
 }

@@ -128,18 +128,19 @@ TEST_F(BatchEngineTest, OrderedModeEmitsInInputOrder) {
 TEST_F(BatchEngineTest, ConvergesUnderTheServicesConcurrencyLimit) {
     server_cfg.max_concurrent_jobs = 50;
     server_cfg.retry_after = 1s;
-    server_cfg.latency = emulator::latency_model::parse("uniform:50ms..150ms");
+    // Tasks long enough that even a slow (sanitized) client fills the service's limit.
+    server_cfg.latency = emulator::latency_model::parse("uniform:300ms..600ms");
     start_server();
     opts.retries.retry_rate_limited = false; // every 429 reaches the engine, as in `oneai batch`
     auto o = options();
     o.concurrency = 200; // four times what the service allows
-    auto out = run(o, items(3000));
-    ASSERT_EQ(out.size(), 3000u);
+    auto out = run(o, items(1000));
+    ASSERT_EQ(out.size(), 1000u);
     std::size_t completed = 0;
     for (const auto& r : out)
         completed += r.what == batch_outcome::kind::completed;
-    EXPECT_EQ(completed, 3000u); // a 429 is "later", never an outcome
-    std::cout << "[ info     ] 429 answers for 3000 tasks at a service limit of 50: "
+    EXPECT_EQ(completed, 1000u); // a 429 is "later", never an outcome
+    std::cout << "[ info     ] 429 answers for 1000 tasks at a service limit of 50: "
               << last_progress.rate_limited << ", final limit " << last_progress.limit << "\n";
     EXPECT_GT(last_progress.rate_limited, 0u); // the limit was found by asking too much
     // It settles just under the service's limit, not at the requested 200.
@@ -269,10 +270,14 @@ TEST_F(BatchEngineTest, DestroyingTheEngineEndsItAndNeverCallsTheSourceOrSinkAga
     std::optional<error_code> finished;
     engine->async_run([&](error_code ec, batch_summary) { finished = ec; });
     // Destroy it once submits and polls are under way.
+    bool asked = false;
     c->set_observer({.on_request = [&](const request_event& e) {
-        if (!destroyed && e.method == "GET") {
-            destroyed = true;
-            boost::asio::post(io, [&] { engine.reset(); });
+        if (!asked && e.method == "GET") {
+            asked = true;
+            boost::asio::post(io, [&] {
+                engine.reset();
+                destroyed = true; // from here on, no call may reach the source or the sink
+            });
         }
     }});
     io.run();
@@ -298,10 +303,14 @@ TEST_F(BatchEngineTest, DestroyingTheClientEndsTheBatch) {
         [&](batch_outcome&&) { calls_after += gone; });
     std::optional<error_code> finished;
     engine.async_run([&](error_code ec, batch_summary) { finished = ec; });
+    bool asked = false;
     c->set_observer({.on_request = [&](const request_event& e) {
-        if (!gone && e.method == "GET") {
-            gone = true;
-            boost::asio::post(io, [&] { c.reset(); });
+        if (!asked && e.method == "GET") {
+            asked = true;
+            boost::asio::post(io, [&] {
+                c.reset();
+                gone = true;
+            });
         }
     }});
     io.run();

@@ -31,10 +31,13 @@ std::string temp_path(const std::string& name) {
 TEST(AdaptiveLimit, SlowStartDoublesPerRoundOfAcceptedSubmitsUntilTheFirst429) {
     detail::adaptive_limit limit(4, 1000);
     for (int i = 0; i < 4; ++i)
-        limit.on_accepted();
+        limit.on_accepted(true);
     EXPECT_EQ(limit.current(), 8u);
     for (int i = 0; i < 8; ++i)
-        limit.on_accepted();
+        limit.on_accepted(true);
+    EXPECT_EQ(limit.current(), 16u);
+    for (int i = 0; i < 100; ++i)
+        limit.on_accepted(false); // held back by something else: no evidence for more
     EXPECT_EQ(limit.current(), 16u);
 }
 
@@ -48,10 +51,10 @@ TEST(AdaptiveLimit, A429DropsTo90PercentOfWhatWasInFlightOncePerCooldown) {
     limit.on_rate_limited(t0 + 2s, 80); // in flight above the limit counts as the limit
     EXPECT_EQ(limit.current(), 48u);
     for (int i = 0; i < 49; ++i)
-        limit.on_accepted(); // after a 429: +1/limit each, about one per window
+        limit.on_accepted(true); // after a 429: +1/limit each, about one per window
     EXPECT_EQ(limit.current(), 49u);
     for (int i = 0; i < 100000; ++i)
-        limit.on_accepted();
+        limit.on_accepted(true);
     EXPECT_EQ(limit.current(), 200u); // never above the maximum
     for (int i = 0; i < 100; ++i)
         limit.on_rate_limited(t0 + std::chrono::seconds(10 + 2 * i), 0);
