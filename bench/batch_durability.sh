@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 "$oneai" emulator --port 0 --latency fixed:0ms --workers 0 >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/emulator.log" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs listening "$work/emulator.log" && break; sleep 0.05; done
 base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
 
 awk -v n="$documents" 'BEGIN { for (i = 0; i < n; i++) printf "{\"id\":\"d%d\",\"text\":\"Document %d: the board met in London on Tuesday.\"}\n", i, i }' >"$work/in.jsonl"
