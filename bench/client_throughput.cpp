@@ -117,6 +117,7 @@ measurement run_client(const oneai::emulator::embedded_server& server, int tasks
     opts.base_url = server.base_url();
     opts.api_key = "bench";
     opts.max_connections_per_host = static_cast<std::size_t>(connections);
+    opts.polling = oneai::poll_policy::scheduled(oneai::backoff::constant(0ms));
     opts.polling.initial_delay = 0ms; // submit, then poll at once: one poll per task
     oneai::client c(io.get_executor(), opts);
     const auto p = oneai::pipeline{}.keywords();

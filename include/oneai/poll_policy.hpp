@@ -2,26 +2,53 @@
 // When to poll a task's status, and when to stop. Stopping is never reported
 // as the task failing: `polling_exhausted` leaves the task id valid for a
 // later wait.
+//
+// Two modes:
+//  - adaptive (the default): the client learns the service's time from the
+//    tasks that finish (their own creation and completion times, per pipeline
+//    and input size) and polls when a task is likely done: the fewest polls
+//    for a mean detection delay of at most `target_delay`, every gap between
+//    `floor` and `ceiling`. Until it knows anything it follows `delays`.
+//  - schedule: `initial_delay`, then `delays`, whatever the task.
 
 #include <oneai/backoff.hpp>
 
 #include <chrono>
+#include <string>
+#include <string_view>
 
 namespace oneai {
 
+enum class poll_mode { adaptive, schedule };
+
 struct poll_policy {
-    /// Before the first status request (a task is rarely done at once).
+    poll_mode mode = poll_mode::adaptive;
+    /// Before the first status request (schedule mode).
     std::chrono::milliseconds initial_delay{250};
-    /// Between status requests. Decorrelated jitter lets tasks submitted
-    /// together drift apart instead of polling in lock-step.
+    /// Between status requests (schedule mode), and what the adaptive mode
+    /// follows while it knows nothing yet: a bounded geometric schedule.
     backoff delays =
-        backoff::decorrelated_jitter(std::chrono::milliseconds{250}, std::chrono::seconds{5});
+        backoff::exponential(std::chrono::milliseconds{250}, std::chrono::seconds{4}, 1.5);
+    /// Adaptive mode: the mean time from a task's completion to the poll that
+    /// sees it, and the bounds of every gap between polls.
+    std::chrono::milliseconds target_delay{300};
+    std::chrono::milliseconds floor{100};
+    std::chrono::milliseconds ceiling{30000};
     /// 0 = no limit on the number of status requests.
     unsigned max_polls = 0;
     /// 0 = no limit besides the operation's deadline.
     std::chrono::milliseconds max_duration{0};
-    /// Wait at least the server's Retry-After when it sends one.
+    /// Wait at least the server's Retry-After when it sends one (that answer's only).
     bool honour_retry_after = true;
+
+    /// The adaptive policy with a target mean detection delay.
+    static poll_policy adaptive(std::chrono::milliseconds target_delay = std::chrono::milliseconds{
+                                    300});
+    /// A fixed schedule: the first poll after `first`, then `delays`.
+    static poll_policy scheduled(backoff delays);
+    /// `adaptive`, `adaptive:500ms`, or a backoff spec (`fixed:1s`, `exp:250ms..8s`,
+    /// ...; see backoff::parse). Throws std::invalid_argument.
+    static poll_policy parse(std::string_view spec);
 };
 
 } // namespace oneai

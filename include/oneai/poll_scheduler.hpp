@@ -8,6 +8,7 @@
 // Use from the client's executor only.
 
 #include <oneai/client.hpp>
+#include <oneai/detail/task_shape.hpp>
 #include <oneai/poll_policy.hpp>
 #include <oneai/rate_limiter.hpp>
 #include <oneai/task_status.hpp>
@@ -57,6 +58,10 @@ class poll_scheduler {
     /// Starts polling `t` (a UUID task id) after the policy's initial delay.
     void add(const task& t, std::uint64_t tag, const poll_policy& policy,
              std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
+    /// With the task's shape (its pipeline and size), for adaptive polling.
+    void add(const task& t, std::uint64_t tag, const poll_policy& policy,
+             std::optional<std::chrono::steady_clock::time_point> deadline,
+             detail::task_shape shape);
     /// Stops: polls under way are cancelled, tasks are dropped (they stay valid
     /// on the server). No completion is delivered for dropped tasks.
     void stop();

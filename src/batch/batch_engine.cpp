@@ -5,9 +5,10 @@
 #include "adaptive_limit.hpp"
 #include "client/client_access.hpp"
 #include "client/core/request_codec.hpp"
+#include "client/core/server_time.hpp"
+#include "client/polling/task_shape.hpp"
 #include "common/fnv1a.hpp"
 #include "journal.hpp"
-#include "server_time.hpp"
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -97,7 +98,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                    : nullptr),
           limit(std::min<std::size_t>(opts.concurrency, 8), opts.concurrency),
           pause(c_.get_executor()), grace(c_.get_executor()), started(clock::now()),
-          rng(std::random_device{}()) {
+          rng(std::random_device{}()), pipeline_key(detail::pipeline_fingerprint(opts.pipeline)) {
         if (!opts.journal_path.empty())
             open_journal();
     }
@@ -131,6 +132,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     batch_progress counts;
     clock::time_point started;
     std::mt19937_64 rng;
+    std::uint64_t pipeline_key; // for adaptive polling's service-time model
     error_code end_error;
     std::string end_message;
     bool running = false, stopping = false, stop_now = false, finished = false;
@@ -307,7 +309,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             // Submitted by an earlier run: wait on it, never submit it again.
             ++counts.in_flight;
             scheduler->add(task(known->second), index, opts.polling,
-                           clock::now() + opts.task_timeout);
+                           clock::now() + opts.task_timeout,
+                           detail::shape_of(pipeline_key, item.input));
             return;
         }
         if (resume.unsure.contains(index) && !opts.resubmit_unknown) {
@@ -430,7 +433,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                 return check_done();
             }
             ++counts.in_flight;
-            scheduler->add(t, index, opts.polling, m.started + opts.task_timeout);
+            scheduler->add(t, index, opts.polling, m.started + opts.task_timeout,
+                           detail::shape_of(pipeline_key, sub->in));
             return fill();
         }
         if (ec == errc::rate_limited) {

@@ -1,5 +1,7 @@
 #include <oneai/poll_scheduler.hpp>
 
+#include "client/client_access.hpp"
+#include "client/polling/poll_rules.hpp"
 #include "common/histogram.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -72,6 +74,8 @@ std::string format_uuid(const std::array<std::uint8_t, 16>& id, std::uint32_t up
 struct record {
     std::array<std::uint8_t, 16> id{};
     std::uint32_t upper = 0; // which hex digits of the id are upper-case
+    std::uint32_t size = 0;  // the task's shape, for adaptive polling
+    std::uint64_t pipeline = 0;
     std::uint64_t tag = 0;
     std::int64_t started_ms = 0;
     std::int64_t deadline_ms = -1; // -1: none
@@ -130,8 +134,10 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     std::uint16_t policy_index(const poll_policy& p) {
         for (std::size_t i = 0; i < policies.size(); ++i) {
             const auto& q = policies[i];
-            if (q.initial_delay == p.initial_delay && q.max_polls == p.max_polls &&
-                q.max_duration == p.max_duration && q.honour_retry_after == p.honour_retry_after &&
+            if (q.mode == p.mode && q.initial_delay == p.initial_delay &&
+                q.max_polls == p.max_polls && q.max_duration == p.max_duration &&
+                q.honour_retry_after == p.honour_retry_after && q.target_delay == p.target_delay &&
+                q.floor == p.floor && q.ceiling == p.ceiling &&
                 q.delays.to_string() == p.delays.to_string())
                 return static_cast<std::uint16_t>(i);
         }
@@ -207,7 +213,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                                    poll->diag.attempts > 1 ? poll->diag.attempts - 1 : 0;
                                if (self->stopped)
                                    return;
-                               self->on_status(slot, ec, std::move(s));
+                               self->on_status(slot, ec, std::move(s), poll->diag.retry_after);
                                self->pump();
                            }));
     }
@@ -223,31 +229,39 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         on_done(std::move(done));
     }
 
-    void on_status(std::uint32_t slot, error_code ec, task_status s) {
-        record& r = records[slot];
+    detail::poll_context context_for(const record& r) {
         const poll_policy& policy = policies[r.policy];
-        const std::int64_t now = now_ms();
-        if (!ec && s.state == task_state::completed)
-            return complete(slot, {}, std::move(s));
-        if (!ec && s.state == task_state::failed)
-            return complete(slot, errc::task_failed, std::move(s));
-        // The client already retried what could be retried; a transient error
-        // here only costs this poll, the task is polled again later.
-        if (ec && !is_transient(ec))
-            return complete(slot, ec, std::move(s));
-        if (policy.max_polls && r.polls >= policy.max_polls)
-            return complete(slot, errc::polling_exhausted, std::move(s));
-        if (policy.max_duration.count() > 0 && now - r.started_ms >= policy.max_duration.count())
-            return complete(slot, errc::polling_exhausted, std::move(s));
-        if (r.deadline_ms >= 0 && now >= r.deadline_ms)
-            return complete(slot, errc::deadline_exceeded, std::move(s));
-        milliseconds delay =
-            policy.delays.delay(r.polls - 1u, milliseconds(r.previous_delay_ms), rng);
-        r.previous_delay_ms = static_cast<std::uint32_t>(delay.count());
-        std::int64_t due = now + delay.count();
+        std::optional<clock::time_point> deadline;
         if (r.deadline_ms >= 0)
-            due = std::min(due, r.deadline_ms); // the last poll happens at the deadline
-        push(slot, due);
+            deadline = at(r.deadline_ms);
+        return {policy, deadline, state().planner.plan(policy, {r.pipeline, r.size}),
+                c.get_options().retries.max_retry_after};
+    }
+    client::impl& state() { return *detail::client_access::state(c); }
+
+    void schedule_first(std::uint32_t slot) {
+        record& r = records[slot];
+        const auto step =
+            detail::first_poll(context_for(r), {at(r.started_ms), 0, {}}, clock::now());
+        push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
+    }
+
+    void on_status(std::uint32_t slot, error_code ec, task_status s,
+                   std::optional<milliseconds> retry_after) {
+        record& r = records[slot];
+        const detail::poll_history history{at(r.started_ms), r.polls,
+                                           milliseconds(r.previous_delay_ms)};
+        const auto step = detail::next_poll(context_for(r), history,
+                                            {ec, ec ? task_state::unknown : s.state, retry_after},
+                                            clock::now(), rng);
+        if (step.what == detail::poll_step::action::finish) {
+            if (!ec && s.finished())
+                state().planner.learn({r.pipeline, r.size}, s);
+            return complete(slot, step.ec, std::move(s));
+        }
+        r.previous_delay_ms =
+            static_cast<std::uint32_t>(std::clamp<long long>(step.delay.count(), 0, UINT32_MAX));
+        push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
     }
 };
 
@@ -260,6 +274,12 @@ poll_scheduler::~poll_scheduler() {
 
 void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& policy,
                          std::optional<std::chrono::steady_clock::time_point> deadline) {
+    add(t, tag, policy, deadline, {});
+}
+
+void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& policy,
+                         std::optional<std::chrono::steady_clock::time_point> deadline,
+                         detail::task_shape shape) {
     auto& s = *impl_;
     std::uint32_t slot;
     if (!s.free_slots.empty()) {
@@ -274,12 +294,14 @@ void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& po
     if (!parse_uuid(t.id(), r.id, r.upper))
         s.other_ids[slot] = t.id();
     r.tag = tag;
+    r.pipeline = shape.pipeline;
+    r.size = shape.size;
     r.policy = s.policy_index(policy);
     r.started_ms = s.now_ms();
     if (deadline)
         r.deadline_ms = std::chrono::duration_cast<milliseconds>(*deadline - s.epoch).count();
     ++s.live;
-    s.push(slot, r.started_ms + policy.initial_delay.count());
+    s.schedule_first(slot);
     s.pump();
 }
 

@@ -5,6 +5,8 @@
 #include "core/retry_after.hpp"
 #include "core/retry_rules.hpp"
 #include "core/task_id.hpp"
+#include "polling/poll_rules.hpp"
+#include "polling/task_shape.hpp"
 #include "user_agent.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -311,73 +313,68 @@ asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline u
     co_return decoded;
 }
 
-asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy policy,
-                                                       diagnostics& diag) {
+asio::awaitable<op_outcome<result>>
+client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_shape shape) {
     const auto started = clock::now();
     const deadline until = task_deadline();
-    const deadline poll_limit = policy.max_duration.count() > 0
-                                    ? std::optional(started + policy.max_duration)
-                                    : std::nullopt;
     diag.task_id = t.id();
     auto finish = [&](error_code ec, task_state state) {
         if (hooks.on_completion)
             hooks.on_completion({t.id(), state, ec,
                                  std::chrono::duration_cast<milliseconds>(clock::now() - started)});
     };
-    if (!co_await sleep_for(std::min(policy.initial_delay, time_left(until))))
-        co_return op_outcome<result>{cancelled_error(), {}};
-    milliseconds previous{0};
-    for (unsigned poll = 1;; ++poll) {
+    detail::poll_history history{started, 0, milliseconds{0}};
+    auto context = [&] {
+        return detail::poll_context{policy, until, planner.plan(policy, shape),
+                                    opts.retries.max_retry_after};
+    };
+    detail::poll_step step = detail::first_poll(context(), history, clock::now());
+    task_status last;
+    for (;;) {
+        if (!co_await sleep_for(std::chrono::duration_cast<milliseconds>(step.at - clock::now())))
+            co_return op_outcome<result>{cancelled_error(), {}};
+        diag.retry_after.reset(); // a hint applies to the answer that carried it only
         auto s = co_await status(t, until, diag);
-        if (s.ec) {
-            finish(s.ec, task_state::unknown);
-            co_return op_outcome<result>{s.ec, {}};
+        ++history.polls;
+        diag.polls = history.polls;
+        if (!s.ec) {
+            ++counters.polls;
+            if (hooks.on_poll)
+                hooks.on_poll({t.id(), history.polls, s.value.state});
         }
-        diag.polls = poll;
-        ++counters.polls;
-        if (hooks.on_poll)
-            hooks.on_poll({t.id(), poll, s.value.state});
-        if (s.value.state == task_state::completed) {
+        step =
+            detail::next_poll(context(), history,
+                              {s.ec, s.ec ? task_state::unknown : s.value.state, diag.retry_after},
+                              clock::now(), rng);
+        history.previous_delay = step.delay;
+        if (step.what == detail::poll_step::action::poll)
+            continue;
+        if (s.value.finished())
+            planner.learn(shape, s.value);
+        if (!step.ec) {
             ++counters.completed;
             finish({}, task_state::completed);
             co_return op_outcome<result>{{}, std::move(*s.value.result)};
         }
-        if (s.value.state == task_state::failed) {
+        if (step.ec == errc::task_failed) {
             ++counters.failed;
             diag.api_code = s.value.error_code;
             diag.message = s.value.error_message;
             diag.details = s.value.error_details;
-            finish(errc::task_failed, task_state::failed);
-            co_return op_outcome<result>{errc::task_failed, {}};
         }
-        const auto now = clock::now();
-        if ((policy.max_polls && poll >= policy.max_polls) || (poll_limit && now >= *poll_limit)) {
-            finish(errc::polling_exhausted, s.value.state);
-            co_return op_outcome<result>{errc::polling_exhausted, {}};
-        }
-        if (until && now >= *until) {
-            finish(errc::deadline_exceeded, s.value.state);
-            co_return op_outcome<result>{errc::deadline_exceeded, {}};
-        }
-        milliseconds delay = policy.delays.delay(poll - 1, previous, rng);
-        if (policy.honour_retry_after && diag.retry_after)
-            delay = std::max(delay, *diag.retry_after);
-        previous = delay;
-        // Never sleep past the deadline: the last poll happens at it.
-        delay = std::min(
-            {delay, time_left(until), poll_limit ? time_left(poll_limit) : milliseconds::max()});
-        if (!co_await sleep_for(delay))
-            co_return op_outcome<result>{cancelled_error(), {}};
+        finish(step.ec, s.ec ? task_state::unknown : s.value.state);
+        co_return op_outcome<result>{step.ec, {}};
     }
 }
 
 asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag) {
+    const detail::task_shape shape = detail::shape_of(detail::pipeline_fingerprint(p), in);
     auto submitted = co_await submit(std::move(p), std::move(in), diag);
     if (submitted.ec)
         co_return op_outcome<result>{submitted.ec, {}};
     // The task exists now: a total cancellation can no longer undo the run.
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    co_return co_await wait(submitted.value, opts.polling, diag);
+    co_return co_await wait(submitted.value, opts.polling, diag, shape);
 }
 
 asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,

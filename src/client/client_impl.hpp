@@ -3,6 +3,7 @@
 
 #include "http/base_url.hpp"
 #include "http/connection_pool.hpp"
+#include "polling/poll_planner.hpp"
 
 #include <oneai/client.hpp>
 
@@ -51,7 +52,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
                                                           bool async, diagnostics& diag);
     asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag);
     asio::awaitable<op_outcome<task_status>> status(task t, deadline until, diagnostics& diag);
-    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag);
+    /// `shape`: what the task runs, for adaptive polling ({} when unknown).
+    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag,
+                                             detail::task_shape shape = {});
     asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag);
     asio::awaitable<op_outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
 
@@ -66,6 +69,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     std::unique_ptr<detail::connection_pool> pool;
     std::string api_path; // e.g. /api/v0/pipeline
     observer hooks;
+    detail::poll_planner planner; // what adaptive polling has learned of the service
     client_counters counters;
     std::mt19937_64 rng;
     bool shut_down = false;

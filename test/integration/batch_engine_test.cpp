@@ -71,8 +71,7 @@ class BatchEngineTest : public ClientTest {
     batch_options options() {
         batch_options o;
         o.pipeline = pipeline{}.keywords();
-        o.polling.initial_delay = 20ms;
-        o.polling.delays = backoff::constant(20ms);
+        o.polling = poll_policy::scheduled(backoff::constant(20ms));
         o.concurrency = 32;
         return o;
     }

@@ -215,8 +215,8 @@ TEST_F(ClientTest, TenThousandConcurrentRunsOnOneThread) {
     server_cfg.workers = 0;
     server_cfg.latency = emulator::latency_model::fixed(200ms);
     start_server();
+    opts.polling = poll_policy::scheduled(backoff::decorrelated_jitter(100ms, 1s));
     opts.polling.initial_delay = 200ms;
-    opts.polling.delays = backoff::decorrelated_jitter(100ms, 1s);
     auto c = make_client();
     constexpr int runs = 10'000;
     int ok = 0, failed = 0;

@@ -25,8 +25,8 @@ class ClientTest : public ::testing::Test {
         server_cfg.port = 0;
         server_cfg.latency = emulator::latency_model::fixed(std::chrono::milliseconds(30));
         opts.api_key = "test-key";
+        opts.polling = poll_policy::scheduled(backoff::constant(std::chrono::milliseconds(20)));
         opts.polling.initial_delay = std::chrono::milliseconds(10);
-        opts.polling.delays = backoff::constant(std::chrono::milliseconds(20));
         opts.retries.delays = backoff::constant(std::chrono::milliseconds(10));
     }
 

@@ -74,7 +74,9 @@ Global flags:
   --base-url URL        the API (default https://api.oneai.com, or ONEAI_BASE_URL)
   --api-key KEY         or ONEAI_API_KEY
   --timeout DURATION    deadline of the whole operation, submit and wait together (default 1h)
-  --poll SPEC           polling: fixed:1s, exp:250ms..8s, decorrelated:250ms..8s (default)
+  --poll SPEC           polling: adaptive[:TARGET] (default: learns the service time and
+                        polls when a task is likely done, mean detection delay 300ms),
+                        or a schedule: fixed:1s, exp:250ms..8s, decorrelated:250ms..8s
   --ca-file PEM         trust these CAs instead of the system's
   --emulator            start an in-process emulator and use it
 
@@ -117,8 +119,7 @@ arguments parse_arguments(std::span<const std::string_view> args) {
             out.timeout_given = true;
         } else if (a == "--poll") {
             try {
-                out.client_options.polling.delays = backoff::parse(value_of(a));
-                out.client_options.polling.initial_delay = out.client_options.polling.delays.base();
+                out.client_options.polling = poll_policy::parse(value_of(a));
             } catch (const std::invalid_argument& e) {
                 usage_error(std::string("--poll: ") + e.what());
             }

@@ -1,0 +1,54 @@
+#include "task_shape.hpp"
+
+#include "client/core/request_codec.hpp"
+#include "common/fnv1a.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <type_traits>
+
+namespace oneai::detail {
+namespace {
+
+std::uint32_t words(std::string_view text) {
+    std::uint32_t count = 0;
+    bool in_word = false;
+    for (unsigned char c : text) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        count += !space && !in_word;
+        in_word = !space;
+    }
+    return count;
+}
+
+} // namespace
+
+std::uint64_t pipeline_fingerprint(const pipeline& p) {
+    return common::fnv1a64(encode_pipeline_definition(p)) | 2u; // never 0 (unknown)
+}
+
+task_shape shape_of(std::uint64_t fingerprint, const input& in) {
+    return std::visit(
+        [&](const auto& i) -> task_shape {
+            using T = std::decay_t<decltype(i)>;
+            if constexpr (std::is_same_v<T, text_input>) {
+                return {fingerprint, words(i.text)};
+            } else if constexpr (std::is_same_v<T, conversation_input>) {
+                std::uint32_t n = 0;
+                for (const auto& u : i.utterances)
+                    n += words(u.text);
+                return {fingerprint, n};
+            } else if constexpr (std::is_same_v<T, file_input>) {
+                std::error_code ec;
+                const auto bytes = std::filesystem::file_size(i.path, ec);
+                return {fingerprint ^ 1u, ec ? 0u
+                                             : static_cast<std::uint32_t>(
+                                                   std::min<std::uintmax_t>(bytes, UINT32_MAX))};
+            } else {
+                return {fingerprint, 0};
+            }
+        },
+        in);
+}
+
+} // namespace oneai::detail

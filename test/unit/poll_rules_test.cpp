@@ -1,0 +1,168 @@
+// The one poll decision (used by client::async_wait and the poll scheduler),
+// the adaptive plan and the service-time model, on a manual clock.
+
+#include "client/polling/poll_plan.hpp"
+#include "client/polling/poll_rules.hpp"
+#include "client/polling/service_time_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace oneai;
+using namespace oneai::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+const poll_clock::time_point t0 = poll_clock::time_point{} + 1000s;
+
+poll_policy every_second() {
+    return poll_policy::scheduled(backoff::constant(1s));
+}
+
+} // namespace
+
+TEST(PollRules, FinishedAnswersEndTheWait) {
+    std::mt19937_64 rng(1);
+    const auto p = every_second();
+    poll_context c{p, std::nullopt};
+    poll_history h{t0, 1, 1s};
+    auto done = next_poll(c, h, {{}, task_state::completed, {}}, t0 + 1s, rng);
+    EXPECT_EQ(done.what, poll_step::action::finish);
+    EXPECT_FALSE(done.ec);
+    auto failed = next_poll(c, h, {{}, task_state::failed, {}}, t0 + 1s, rng);
+    EXPECT_EQ(failed.ec, errc::task_failed);
+}
+
+TEST(PollRules, TransientErrorsCostAPollPermanentOnesEndTheWait) {
+    std::mt19937_64 rng(1);
+    const auto p = every_second();
+    poll_context c{p, std::nullopt};
+    poll_history h{t0, 1, 1s};
+    auto again = next_poll(c, h, {errc::server_unavailable, task_state::unknown, {}}, t0, rng);
+    EXPECT_EQ(again.what, poll_step::action::poll);
+    EXPECT_EQ(again.at, t0 + 1s);
+    auto gone = next_poll(c, h, {errc::task_not_found, task_state::unknown, {}}, t0, rng);
+    EXPECT_EQ(gone.what, poll_step::action::finish);
+    EXPECT_EQ(gone.ec, errc::task_not_found);
+}
+
+TEST(PollRules, RetryAfterAppliesToTheAnswerThatCarriedItOnly) {
+    std::mt19937_64 rng(1);
+    const auto p = every_second();
+    poll_context c{p, std::nullopt};
+    poll_history h{t0, 1, 1s};
+    auto hinted = next_poll(c, h, {errc::rate_limited, task_state::unknown, 5s}, t0, rng);
+    EXPECT_EQ(hinted.at, t0 + 5s);
+    ++h.polls;
+    auto plain = next_poll(c, h, {{}, task_state::running, {}}, t0 + 5s, rng);
+    EXPECT_EQ(plain.at, t0 + 6s); // back to the policy's second
+    // A hint is capped by max_retry_after...
+    c.max_retry_after = 10s;
+    auto capped = next_poll(c, h, {{}, task_state::running, 3600s}, t0, rng);
+    EXPECT_EQ(capped.at, t0 + 10s);
+    // ...and one that outlasts the deadline fails at once rather than sleeping into it.
+    c.deadline = t0 + 8s;
+    auto refused = next_poll(c, h, {{}, task_state::running, 9s}, t0, rng);
+    EXPECT_EQ(refused.what, poll_step::action::finish);
+    EXPECT_EQ(refused.ec, errc::rate_limited);
+}
+
+TEST(PollRules, LimitsEndTheWaitAndThePollsClampToThem) {
+    std::mt19937_64 rng(1);
+    auto p = every_second();
+    p.max_polls = 3;
+    poll_context c{p, t0 + 10s};
+    EXPECT_EQ(next_poll(c, {t0, 3, 1s}, {{}, task_state::running, {}}, t0 + 3s, rng).ec,
+              errc::polling_exhausted);
+    p.max_polls = 0;
+    p.max_duration = 2500ms;
+    auto clamped = next_poll(c, {t0, 2, 1s}, {{}, task_state::running, {}}, t0 + 2s, rng);
+    EXPECT_EQ(clamped.at, t0 + 2500ms); // the last poll at the limit, not after it
+    EXPECT_EQ(next_poll(c, {t0, 3, 1s}, {{}, task_state::running, {}}, t0 + 2500ms, rng).ec,
+              errc::polling_exhausted);
+    p.max_duration = 0ms;
+    auto at_deadline = next_poll(c, {t0, 9, 1s}, {{}, task_state::running, {}}, t0 + 9500ms, rng);
+    EXPECT_EQ(at_deadline.at, t0 + 10s);
+    EXPECT_EQ(next_poll(c, {t0, 10, 1s}, {{}, task_state::running, {}}, t0 + 10s, rng).ec,
+              errc::deadline_exceeded);
+}
+
+TEST(PollRules, AdaptivePollsFollowThePlanThenTheCeiling) {
+    std::mt19937_64 rng(1);
+    auto p = poll_policy::adaptive(300ms);
+    poll_plan plan;
+    plan.at_ms = {2000, 2600, 3500};
+    poll_context c{p, std::nullopt, &plan};
+    EXPECT_EQ(first_poll(c, {t0}, t0).at, t0 + 2000ms);
+    auto second = next_poll(c, {t0, 1, 2s}, {{}, task_state::running, {}}, t0 + 2010ms, rng);
+    EXPECT_EQ(second.at, t0 + 2600ms);
+    // A late answer skips plan points closer than the floor.
+    auto third = next_poll(c, {t0, 2, 600ms}, {{}, task_state::running, {}}, t0 + 3450ms, rng);
+    EXPECT_EQ(third.at, t0 + 3450ms + p.ceiling);
+    // Without a plan (nothing learnt yet): the geometric fallback, within floor and ceiling.
+    poll_context blind{p, std::nullopt};
+    EXPECT_EQ(first_poll(blind, {t0}, t0).at, t0 + p.delays.base());
+    auto fallback =
+        next_poll(blind, {t0, 1, 250ms}, {{}, task_state::running, {}}, t0 + 250ms, rng);
+    EXPECT_GE(fallback.at - (t0 + 250ms), p.floor);
+    EXPECT_LE(fallback.at - (t0 + 250ms), p.ceiling);
+}
+
+TEST(PollPlan, MeetsTheTargetDelayWithGapsWithinBounds) {
+    for (double sigma : {0.05, 0.3, 0.8, 1.5}) {
+        const auto plan = plan_polls({3000, sigma}, 300ms, {100ms, 30s});
+        EXPECT_LE(plan.expected_delay_ms, 300.0 + 1e-6) << sigma;
+        ASSERT_FALSE(plan.at_ms.empty());
+        EXPECT_GE(plan.at_ms.front(), 100u);
+        for (std::size_t i = 1; i < plan.at_ms.size(); ++i) {
+            EXPECT_GE(plan.at_ms[i] - plan.at_ms[i - 1], 100u);
+            EXPECT_LE(plan.at_ms[i] - plan.at_ms[i - 1], 30000u);
+        }
+        // The plan's own figures agree with an independent evaluation of its times.
+        const auto check = evaluate_schedule({3000, sigma}, plan.at_ms, {100ms, 30s});
+        EXPECT_NEAR(check.expected_polls, plan.expected_polls, 0.05 * plan.expected_polls);
+    }
+    // A nearly certain time: one poll just after it.
+    const auto sharp = plan_polls({3000, 0.02}, 300ms, {100ms, 30s});
+    EXPECT_LT(sharp.expected_polls, 1.3);
+    EXPECT_GT(sharp.at_ms.front(), 2800u);
+    EXPECT_LT(sharp.at_ms.front(), 3400u);
+}
+
+TEST(PollPlan, BeatsAFixedIntervalAtTheSameDelay) {
+    // Fixed 1 s against a log-normal of median 3 s: the plan at the same mean
+    // delay needs fewer polls (the optimum is the plan's whole point).
+    std::vector<std::uint32_t> fixed;
+    for (std::uint32_t t = 1000; t <= 60000; t += 1000)
+        fixed.push_back(t);
+    const auto baseline = evaluate_schedule({3000, 0.8}, fixed, {100ms, 30s});
+    const auto plan = plan_polls(
+        {3000, 0.8}, std::chrono::milliseconds(static_cast<long long>(baseline.expected_delay_ms)),
+        {100ms, 30s});
+    EXPECT_LT(plan.expected_polls, baseline.expected_polls);
+}
+
+TEST(ServiceTimeModel, LearnsPerSizeAndBorrowsFromNeighbours) {
+    service_time_model m;
+    EXPECT_FALSE(m.estimate({7, 100}));
+    for (int i = 0; i < 20; ++i) {
+        m.record({7, 100}, 1000 * std::exp(0.1 * ((i % 5) - 2)));
+        m.record({7, 1600}, 8000);
+    }
+    auto here = m.estimate({7, 100});
+    ASSERT_TRUE(here);
+    EXPECT_NEAR(here->median_ms, 1000, 50);
+    EXPECT_NEAR(here->sigma, 0.14, 0.05);
+    auto between = m.estimate({7, 400}); // between the two known sizes
+    ASSERT_TRUE(between);
+    EXPECT_GT(between->median_ms, 1000);
+    EXPECT_LT(between->median_ms, 8000);
+    EXPECT_FALSE(m.estimate({8, 100})); // another pipeline knows nothing yet
+    // Bounded: the least recently used pipelines are forgotten.
+    for (std::uint64_t p = 100; p < 100 + service_time_model::max_pipelines; ++p)
+        for (int i = 0; i < 3; ++i)
+            m.record({p, 10}, 500);
+    EXPECT_FALSE(m.estimate({7, 100}));
+}
