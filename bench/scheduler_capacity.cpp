@@ -53,8 +53,7 @@ void memory_part(long tasks) {
     opts.base_url = "http://127.0.0.1:9"; // never contacted: no poll falls due
     opts.api_key = "bench";
     oneai::client c(io.get_executor(), opts);
-    oneai::poll_policy policy;
-    policy.initial_delay = std::chrono::hours(1);
+    auto policy = oneai::poll_policy::scheduled(oneai::backoff::constant(std::chrono::hours(1)));
     std::mt19937_64 rng(1);
     std::vector<oneai::task> ids; // made first, so only what the scheduler keeps is measured
     ids.reserve(static_cast<std::size_t>(tasks));
@@ -92,9 +91,8 @@ void schedule_part(const char* emulator, long tasks, int interval_s, int seconds
     opts.api_key = "bench";
     opts.max_connections_per_host = 16;
     oneai::client c(io.get_executor(), opts);
-    oneai::poll_policy policy;
-    policy.initial_delay = std::chrono::seconds(interval_s);
-    policy.delays = oneai::backoff::constant(std::chrono::seconds(interval_s));
+    auto policy =
+        oneai::poll_policy::scheduled(oneai::backoff::constant(std::chrono::seconds(interval_s)));
     oneai::poll_scheduler scheduler(c, {64, nullptr}, [](oneai::poll_scheduler::completion&&) {});
 
     // Submit `tasks` with 256 submits at a time, handing each to the scheduler.

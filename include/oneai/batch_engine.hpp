@@ -87,6 +87,15 @@ class batch_engine {
 
     batch_progress progress() const;
 
+    /// Adds indexes whose outcome the caller already has (before async_run).
+    void skip(const std::unordered_set<std::uint64_t>& already_finished);
+
+    /// An index the journal records as finished that is not in `have` (the
+    /// outcomes the caller holds): the output was deleted or cut. nullopt
+    /// when every finished item is there.
+    std::optional<std::uint64_t>
+    finished_but_missing(const std::unordered_set<std::uint64_t>& have) const;
+
     /// True when the journal recorded a different fingerprint for `index`: the
     /// input changed since the run the journal belongs to. Lets a caller check
     /// a whole input before it starts; the run checks every item it takes.

@@ -31,7 +31,7 @@ struct poll_policy {
         backoff::exponential(std::chrono::milliseconds{250}, std::chrono::seconds{4}, 1.5);
     /// Adaptive mode: the mean time from a task's completion to the poll that
     /// sees it, and the bounds of every gap between polls.
-    std::chrono::milliseconds target_delay{300};
+    std::chrono::milliseconds target_delay{400};
     std::chrono::milliseconds floor{100};
     std::chrono::milliseconds ceiling{30000};
     /// 0 = no limit on the number of status requests.

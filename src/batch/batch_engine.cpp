@@ -136,7 +136,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     error_code end_error;
     std::string end_message;
     bool running = false, stopping = false, stop_now = false, finished = false;
-    bool pulling = false, filling = false, flush_posted = false;
+    bool pulling = false, filling = false, flush_posted = false, fill_posted = false;
 
     void open_journal() {
         log = std::make_unique<detail::journal>(opts.journal_path);
@@ -216,10 +216,25 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
 
     // Takes items from the source while the limits allow.
     void fill() {
-        if (filling)
-            return; // a synchronous pull completing inside the loop below
+        if (filling || fill_posted)
+            return; // a synchronous pull completing inside the loop below, or a turn to come
         filling = true;
+        // Items that take no slot (invalid lines, skipped ones) could keep this
+        // loop going for millions of lines: yield to the event loop now and
+        // then, so that signals, timers and answers are served.
+        std::size_t taken = 0;
         while (may_take()) {
+            if (++taken > 512) {
+                fill_posted = true;
+                asio::post(executor(), [weak = weak_from_this()] {
+                    if (auto self = weak.lock()) {
+                        self->fill_posted = false;
+                        if (!self->finished)
+                            self->fill();
+                    }
+                });
+                break;
+            }
             if (opts.fail_fast && counts.failed > 0) {
                 stopping = true;
                 break;
@@ -242,7 +257,14 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                 });
                 continue; // a pull that completed inline clears `pulling`
             }
-            on_pulled(from());
+            std::optional<batch_item> item;
+            try {
+                item = from();
+            } catch (const std::exception& e) { // the input could not be read
+                filling = false;
+                return end_with(errc::invalid_argument, e.what());
+            }
+            on_pulled(std::move(item));
         }
         filling = false;
         check_done();
@@ -472,6 +494,16 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
                 log->unknown(index);
         } else if (ec == errc::invalid_request || ec == errc::forbidden) {
             o.what = batch_outcome::kind::failed; // the service refused this input: final
+            // No task exists; until the F record, sending it again is safe (and
+            // an outcome held back for --ordered must not look unknown).
+            if (log)
+                log->retryable(index, error_name(ec));
+        } else if (ec == errc::server_error) {
+            // A 500 to a submit: the service may have acted on it (the client
+            // does not resend it either). Unknown, never silently resent.
+            o.what = batch_outcome::kind::unknown;
+            if (log)
+                log->unknown(index);
         } else {
             o.what = batch_outcome::kind::error;
             if (log)
@@ -503,6 +535,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             if (ec || self->stopping || !self->client_usable())
                 return self->forget_submit(*sub, "rate_limited");
             sub->diag.clear();
+            sub->sent = false; // until the flush hands it to the client again
             if (self->log)
                 self->log->intent(sub->index, self->meta[sub->index].fingerprint);
             self->unsent.push_back(sub);
@@ -579,18 +612,18 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             return;
         const std::uint64_t index = o.index;
         const auto what = o.what;
-        if (what == batch_outcome::kind::completed) {
-            ++counts.completed;
-        } else {
-            ++counts.failed;
-            if (what == batch_outcome::kind::unknown)
-                ++counts.unknown;
-        }
         try {
             to(std::move(o));
         } catch (const std::exception& e) {
             fingerprints.erase(index);
             return end_with(errc::output_failed, e.what());
+        }
+        if (what == batch_outcome::kind::completed) { // counted once the sink has it
+            ++counts.completed;
+        } else {
+            ++counts.failed;
+            if (what == batch_outcome::kind::unknown)
+                ++counts.unknown;
         }
         std::uint64_t fingerprint = 0;
         if (auto it = fingerprints.find(index); it != fingerprints.end()) {
@@ -641,6 +674,12 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         end_with(errc::client_shutdown, "the client was shut down");
     }
 
+    // Every item of the source has its outcome.
+    bool all_done() const {
+        return counts.source_done &&
+               counts.completed + counts.failed + counts.skipped == counts.read;
+    }
+
     void check_done() {
         if (finished || !running || filling)
             return;
@@ -648,14 +687,12 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             return;
         if (!counts.source_done && !stopping)
             return;
-        if (pulling && !stopping)
+        if ((pulling || fill_posted) && !stopping)
             return;
         if (opts.ordered && !stop_now && !held.empty())
             return;
-        end_with(stopping && !(counts.source_done && order.empty() && held.empty())
-                     ? error_code(asio::error::operation_aborted)
-                     : error_code{},
-                 stopping ? "stopped" : "");
+        end_with(all_done() ? error_code{} : error_code(asio::error::operation_aborted),
+                 all_done() ? "" : "stopped");
     }
 
     // Ends the run (once): the journal gets what is staged, every wait is
@@ -668,7 +705,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             stopping = stop_now = true; // a fault ends everything at once
             counts.in_flight = 0;
         }
-        if (!ec && stopping && !counts.source_done)
+        if (!ec && !all_done())
             ec = asio::error::operation_aborted;
         if (ec == asio::error::operation_aborted && message.empty())
             message = "stopped";
@@ -780,6 +817,18 @@ void batch_engine::stop(bool drain) {
 batch_progress batch_engine::progress() const {
     return impl_->snapshot();
 }
+void batch_engine::skip(const std::unordered_set<std::uint64_t>& already_finished) {
+    impl_->already.insert(already_finished.begin(), already_finished.end());
+}
+
+std::optional<std::uint64_t>
+batch_engine::finished_but_missing(const std::unordered_set<std::uint64_t>& have) const {
+    for (std::uint64_t index : impl_->resume.finished)
+        if (!have.contains(index))
+            return index;
+    return std::nullopt;
+}
+
 bool batch_engine::recorded_differently(std::uint64_t index, std::uint64_t fingerprint) const {
     return impl_->recorded_differently(index, fingerprint);
 }

@@ -46,7 +46,7 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
         co_await asio::this_coro::throw_if_cancelled(false);
         if ((state->requested & accepted) != asio::cancellation_type::none)
             co_return op_outcome<T>{asio::error::operation_aborted, {}};
-        co_return co_await make(*self, diag);
+        co_return co_await make(*self, diag, state->requested);
     };
     asio::co_spawn(
         self->ex, body(self, state, accepted, std::move(make), diag),
@@ -117,37 +117,42 @@ void client::shutdown() {
 
 void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task> h) {
     launch<task>(impl_, diag, std::move(h), any_cancellation,
-                 [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
-                     return self.submit(std::move(p), std::move(in), d);
+                 [p = std::move(p), in = std::move(in)](
+                     impl& self, diagnostics& d, const asio::cancellation_type& asked) mutable {
+                     return self.submit(std::move(p), std::move(in), d, &asked);
                  });
 }
 
 void client::launch_status(task t, diagnostics* diag, handler<task_status> h) {
-    launch<task_status>(impl_, diag, std::move(h), any_cancellation,
-                        [t = std::move(t)](impl& self, diagnostics& d) mutable {
-                            return self.status(std::move(t), self.task_deadline(), d);
-                        });
+    launch<task_status>(
+        impl_, diag, std::move(h), any_cancellation,
+        [t = std::move(t)](impl& self, diagnostics& d, const asio::cancellation_type&) mutable {
+            return self.status(std::move(t), self.task_deadline(), d);
+        });
 }
 
 void client::launch_wait(task t, std::optional<poll_policy> policy, diagnostics* diag,
                          handler<result> h) {
-    launch<result>(
-        impl_, diag, std::move(h), any_cancellation,
-        [t = std::move(t), policy = std::move(policy)](impl& self, diagnostics& d) mutable {
-            return self.wait(std::move(t), policy ? std::move(*policy) : self.opts.polling, d);
-        });
+    launch<result>(impl_, diag, std::move(h), any_cancellation,
+                   [t = std::move(t), policy = std::move(policy)](
+                       impl& self, diagnostics& d, const asio::cancellation_type&) mutable {
+                       return self.wait(std::move(t),
+                                        policy ? std::move(*policy) : self.opts.polling, d);
+                   });
 }
 
 void client::launch_run(pipeline p, input in, diagnostics* diag, handler<result> h) {
     launch<result>(impl_, diag, std::move(h), any_cancellation,
-                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
-                       return self.run(std::move(p), std::move(in), d);
+                   [p = std::move(p), in = std::move(in)](
+                       impl& self, diagnostics& d, const asio::cancellation_type& asked) mutable {
+                       return self.run(std::move(p), std::move(in), d, &asked);
                    });
 }
 
 void client::launch_run_sync(pipeline p, input in, diagnostics* diag, handler<result> h) {
     launch<result>(impl_, diag, std::move(h), any_cancellation,
-                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d) mutable {
+                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d,
+                                                          const asio::cancellation_type&) mutable {
                        return self.run_sync(std::move(p), std::move(in), d);
                    });
 }

@@ -129,16 +129,28 @@ error_code client::impl::cancelled_error() const {
 asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, std::string target,
                                                            std::string body, const file_input* file,
                                                            bool repeatable, deadline until,
-                                                           diagnostics& diag) {
+                                                           diagnostics& diag,
+                                                           const asio::cancellation_type* asked) {
     auto self = shared_from_this(); // keeps the client state alive across suspensions
     if (opts.api_key.empty())
         co_return op_outcome<http_reply>{errc::missing_api_key, {}};
     const std::string_view method_name = http::to_string(method);
     milliseconds previous{0};
+    // Whether an attempt so far may have been acted on: sent without a
+    // definite answer, or answered with anything but 429 and 503 (which say
+    // the request was not processed). A cancelled submit is unknown only then.
+    bool maybe_acted = false;
+    auto stop_asked = [&] {
+        return asked && !repeatable &&
+               (*asked & (asio::cancellation_type::terminal | asio::cancellation_type::partial |
+                          asio::cancellation_type::total)) != asio::cancellation_type::none;
+    };
     for (unsigned attempt = 1;; ++attempt) {
         diag.attempts = attempt;
-        if (shut_down || co_await cancelled())
+        if (shut_down || co_await cancelled() || (attempt > 1 && stop_asked())) {
+            diag.request_sent = maybe_acted;
             co_return op_outcome<http_reply>{cancelled_error(), {}};
+        }
         const milliseconds left = time_left(until);
         if (left.count() == 0)
             co_return op_outcome<http_reply>{errc::deadline_exceeded, {}};
@@ -195,7 +207,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         counters.connections_reused = pool->counters().reused;
         outcome.transport = exchanged.ec;
         outcome.request_sent = exchanged.request_sent;
-        diag.request_sent = diag.request_sent || exchanged.request_sent;
+        diag.request_sent = maybe_acted || exchanged.request_sent;
         if (exchanged.ec == asio::error::operation_aborted ||
             (exchanged.ec && co_await cancelled()))
             co_return op_outcome<http_reply>{cancelled_error(), {}};
@@ -220,6 +232,10 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         }
         if (outcome.retry_after)
             diag.retry_after = outcome.retry_after;
+        if (exchanged.ec ? exchanged.request_sent
+                         : outcome.http_status != 429 && outcome.http_status != 503)
+            maybe_acted = true;
+        diag.request_sent = maybe_acted;
         if (hooks.on_response)
             hooks.on_response(
                 {method_name, target, attempt, outcome.http_status, outcome.transport,
@@ -249,13 +265,18 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
             hooks.on_retry({method_name, target, attempt + 1, decision.delay, outcome.http_status,
                             outcome.transport});
         previous = decision.delay;
-        if (!co_await sleep_for(decision.delay))
+        if (!repeatable && !maybe_acted) // nothing exists yet: any cancellation may stop it again
+            co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+        if (stop_asked() || !co_await sleep_for(decision.delay)) {
+            diag.request_sent = maybe_acted;
             co_return op_outcome<http_reply>{cancelled_error(), {}};
+        }
     }
 }
 
 asio::awaitable<op_outcome<http_reply>>
-client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag) {
+client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag,
+                            const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
     try {
         encoded = detail::encode_request(p, in, async);
@@ -266,11 +287,12 @@ client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diag
     // A sync run leaves no task behind, so sending it again is safe; a submit is not.
     co_return co_await send(http::verb::post, api_path + encoded.target_suffix,
                             std::move(encoded.json_body), encoded.file, !async, task_deadline(),
-                            diag);
+                            diag, asked);
 }
 
-asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag) {
-    auto reply = co_await post_pipeline(p, in, true, diag);
+asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag,
+                                                       const asio::cancellation_type* asked) {
+    auto reply = co_await post_pipeline(p, in, true, diag, asked);
     if (reply.ec)
         co_return op_outcome<task>{reply.ec, {}};
     std::string why;
@@ -367,9 +389,10 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
     }
 }
 
-asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag) {
+asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag,
+                                                      const asio::cancellation_type* asked) {
     const detail::task_shape shape = detail::shape_of(detail::pipeline_fingerprint(p), in);
-    auto submitted = co_await submit(std::move(p), std::move(in), diag);
+    auto submitted = co_await submit(std::move(p), std::move(in), diag, asked);
     if (submitted.ec)
         co_return op_outcome<result>{submitted.ec, {}};
     // The task exists now: a total cancellation can no longer undo the run.

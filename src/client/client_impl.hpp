@@ -42,20 +42,26 @@ struct client::impl : std::enable_shared_from_this<impl> {
 
     /// One request with the retry policy applied. `repeatable`: safe to send
     /// twice. `body` is JSON, or `file` streams an upload.
+    /// `asked`: the cancellations the caller requested, even those filtered
+    /// out while an attempt's bytes were on the wire; between attempts a
+    /// request that is not repeatable honours them all.
     asio::awaitable<op_outcome<http_reply>> send(http::verb method, std::string target,
                                                  std::string body, const file_input* file,
-                                                 bool repeatable, deadline until,
-                                                 diagnostics& diag);
+                                                 bool repeatable, deadline until, diagnostics& diag,
+                                                 const asio::cancellation_type* asked = nullptr);
 
     /// POSTs a pipeline to the async (submit) or sync endpoint, JSON or upload.
-    asio::awaitable<op_outcome<http_reply>> post_pipeline(const pipeline& p, const input& in,
-                                                          bool async, diagnostics& diag);
-    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag);
+    asio::awaitable<op_outcome<http_reply>>
+    post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag,
+                  const asio::cancellation_type* asked = nullptr);
+    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag,
+                                             const asio::cancellation_type* asked = nullptr);
     asio::awaitable<op_outcome<task_status>> status(task t, deadline until, diagnostics& diag);
     /// `shape`: what the task runs, for adaptive polling ({} when unknown).
     asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag,
                                              detail::task_shape shape = {});
-    asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag);
+    asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag,
+                                            const asio::cancellation_type* asked = nullptr);
     asio::awaitable<op_outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
 
     deadline task_deadline() const;

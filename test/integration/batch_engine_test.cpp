@@ -368,3 +368,64 @@ TEST_F(BatchEngineTest, AChannelFeedsARunningBatch) {
     EXPECT_FALSE(*finished) << finished->message();
     EXPECT_EQ(out.size(), 50u);
 }
+
+TEST_F(BatchEngineTest, StoppingNowSendsNoNewSubmitsAndLeavesRefusedOnesSafeToSend) {
+    server_cfg.faults.http_503_rate = 1.0; // every submit refused: "not processed"
+    start_server();
+    opts.retries.max_attempts = 50;
+    opts.retries.delays = backoff::constant(200ms);
+    const std::string journal = (std::filesystem::temp_directory_path() /
+                                 ("oneai-engine-503-" + std::to_string(::getpid())))
+                                    .string();
+    std::filesystem::remove(journal);
+    auto o = options();
+    o.journal_path = journal;
+    auto c = make_client();
+    int requests_after_stop = 0;
+    bool stopped = false;
+    std::optional<error_code> finished;
+    {
+        batch_engine engine(*c, o, items(5), [](batch_outcome&&) {});
+        c->set_observer(
+            {.on_request = [&](const request_event&) { requests_after_stop += stopped; },
+             .on_retry =
+                 [&](const retry_event&) {
+                     if (!stopped) {
+                         stopped = true;
+                         engine.stop(false); // stop now, mid-retry
+                     }
+                 }});
+        engine.async_run([&](error_code ec, batch_summary) { finished = ec; });
+        io.run();
+    }
+    c->set_observer({});
+    ASSERT_TRUE(finished.has_value());
+    EXPECT_EQ(*finished, boost::asio::error::operation_aborted);
+    EXPECT_EQ(requests_after_stop, 0); // the retries stopped with the batch
+    // Refused submits are safe to send again: the resume sends them, none is unknown.
+    server.reset();
+    server_cfg.faults.http_503_rate = 0;
+    start_server();
+    // The journal is tied to the service's host: the new server listens elsewhere,
+    // so carry the records over by hand under the new header.
+    std::filesystem::remove(journal + ".old");
+    std::filesystem::rename(journal, journal + ".old");
+    run(o, items(0)); // a header for the new host
+    {
+        std::ifstream old(journal + ".old");
+        std::ofstream now(journal, std::ios::app);
+        std::string line;
+        std::getline(old, line); // the old header
+        while (std::getline(old, line))
+            now << line << "\n";
+    }
+    auto resumed = o;
+    resumed.journal = journal_mode::resume;
+    opts.retries = retry_policy{};
+    auto out = run(resumed, items(5));
+    ASSERT_EQ(out.size(), 5u);
+    for (const auto& r : out)
+        EXPECT_EQ(r.what, batch_outcome::kind::completed) << r.index << " " << to_string(r.what);
+    std::filesystem::remove(journal);
+    std::filesystem::remove(journal + ".old");
+}

@@ -746,3 +746,130 @@ TEST_F(BatchSafetyTest, ClosedStdoutEndsTheBatchWithAMessage) {
                           << p.stderr_text();
     EXPECT_NE(p.stderr_text().find("output"), std::string::npos) << p.stderr_text();
 }
+
+// Review findings: each scenario below lost work, stalled or misreported before.
+
+// A pipe whose writer pauses must not stall the batch: items already read are
+// submitted, polled and written while the writer is silent.
+TEST_F(BatchSafetyTest, ASlowPipeWriterNeverStallsTheBatch) {
+    cfg.latency = oneai::emulator::latency_model::fixed(20ms);
+    start_emulator();
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    const std::string output = path("out.jsonl");
+    cli_io io = logged("run");
+    io.stdin_fd = fds[0];
+    cli_process p(batch_args("-", output), io);
+    ::close(fds[0]);
+    const std::string first = input_text(3);
+    ASSERT_EQ(::write(fds[1], first.data(), first.size()), static_cast<ssize_t>(first.size()));
+    // The writer keeps the pipe open: the three outcomes must still arrive.
+    EXPECT_TRUE(wait_until([&] { return count_lines(output) == 3; }, 10s)) << p.stderr_text();
+    // And a SIGTERM is served at once, while the writer is still silent.
+    p.send(SIGTERM);
+    const auto status = p.wait_for(1500ms);
+    ::close(fds[1]);
+    ASSERT_TRUE(status) << "SIGTERM not served while the pipe was silent";
+    EXPECT_EQ(*status, 143);
+}
+
+// Millions of lines that take no slot (invalid ones) must not keep the loop
+// from serving a signal.
+TEST_F(BatchSafetyTest, ASignalIsServedWhileInvalidLinesPourIn) {
+    start_emulator();
+    {
+        std::ofstream in(path("invalid.jsonl"));
+        for (int i = 0; i < 1'000'000; ++i)
+            in << "42\n";
+    }
+    cli_process p(batch_args(path("invalid.jsonl"), path("out.jsonl")), logged("run"));
+    ASSERT_TRUE(p.wait_for_stderr_line(started_line, 20s)) << p.stderr_text();
+    p.send(SIGTERM);
+    const auto status = p.wait(20s);
+    EXPECT_EQ(status, 143) << describe(status) << "\n" << p.stderr_text();
+    EXPECT_LT(count_lines(path("out.jsonl")), 1'000'000u);
+}
+
+// `oneai batch in.jsonl >> in.jsonl`: standard output is the input.
+TEST_F(BatchSafetyTest, StandardOutputThatIsTheInputIsRefused) {
+    start_emulator();
+    const std::string input = write_input(3);
+    const std::string before = read_file(input);
+    auto args = global_args(server->base_url());
+    args.insert(args.end(), {"batch", input, "--skill", "keywords", "--progress", "never"});
+    const int fd = ::open(input.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    cli_io io = logged("run");
+    io.stdout_fd = fd;
+    const auto status = run_oneai(args, io);
+    ::close(fd);
+    EXPECT_EQ(status, 2) << describe(status) << "\n" << log_of("run");
+    EXPECT_NE(log_of("run").find("same file"), std::string::npos) << log_of("run");
+    EXPECT_EQ(read_file(input), before);
+}
+
+// A device as the output gets no journal beside it (/dev/null.journal).
+TEST_F(BatchSafetyTest, ADeviceOutputGetsNoJournalInDev) {
+    start_emulator();
+    fs::remove("/dev/null.journal");
+    const auto status = run_oneai(batch_args(write_input(3), "/dev/null"), logged("run"));
+    EXPECT_EQ(status, 0) << describe(status) << "\n" << log_of("run");
+    EXPECT_FALSE(fs::exists("/dev/null.journal"));
+}
+
+// An output deleted after a run, with its journal left: a resume must not
+// report the lost outcomes as done.
+TEST_F(BatchSafetyTest, AResumeRefusesAnOutputThatLostFinishedLines) {
+    start_emulator();
+    const std::string input = write_input(4);
+    const std::string output = path("out.jsonl");
+    ASSERT_EQ(run_oneai(batch_args(input, output), logged("first")), 0);
+    fs::remove(output);
+    const auto status = run_oneai(batch_args(input, output, {"--resume"}), logged("resume"));
+    EXPECT_EQ(status, 2) << describe(status) << "\n" << log_of("resume");
+    EXPECT_NE(log_of("resume").find("lacks its line"), std::string::npos) << log_of("resume");
+}
+
+// A resume that has nothing left to retry still reports the earlier failures.
+TEST_F(BatchSafetyTest, AResumeExitsWithTheWholeBatchsStatus) {
+    start_emulator();
+    const std::string input = path("in.jsonl");
+    write_text(input, input_text(2) + "{broken\n");
+    const std::string output = path("out.jsonl");
+    EXPECT_EQ(run_oneai(batch_args(input, output), logged("first")), 3);
+    const auto status = run_oneai(batch_args(input, output, {"--resume"}), logged("resume"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("resume");
+}
+
+// --ordered holds outcomes back; a stop must not turn a refused input (no task
+// was made) into an UNKNOWN one.
+TEST_F(BatchSafetyTest, AnOrderedStopKeepsARefusedInputSafeToRetry) {
+    cfg.latency = oneai::emulator::latency_model::fixed(3000ms);
+    start_emulator();
+    const std::string input = path("in.jsonl");
+    write_text(input, R"({"text":"a slow one, held first"})"
+                      "\n"
+                      R"({"text":""})"
+                      "\n");
+    const std::string output = path("out.jsonl");
+    const auto args = batch_args(input, output, {"--ordered"});
+    cli_process p(args, logged("run"));
+    ASSERT_TRUE(p.wait_for_stderr_line(started_line, 20s));
+    // Item 0 accepted, item 1 refused (its outcome held behind item 0).
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto journal = read_file(output + ".journal");
+            return journal.find("\nT 0 ") != std::string::npos &&
+                   journal.find("\nE 1 ") != std::string::npos;
+        },
+        10s))
+        << read_file(output + ".journal");
+    p.send(SIGTERM);
+    EXPECT_EQ(p.wait(10s), 143);
+    const auto status = run_oneai(plus(args, {"--resume"}), logged("resume"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("resume"); // line 2 FAILED
+    auto outcomes = read_outcomes(output);
+    ASSERT_TRUE(one_line_per_index(outcomes, 2));
+    for (const auto& o : outcomes)
+        EXPECT_EQ(o.status, o.index == 0 ? "COMPLETED" : "FAILED") << o.line;
+}

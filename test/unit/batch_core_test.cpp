@@ -215,7 +215,7 @@ TEST(BatchLines, OutputLinesStartWithTheIndexAndSurviveATornTail) {
     }
     {
         cli::output_file out(path);
-        EXPECT_EQ(out.recover(true), (std::unordered_set<std::uint64_t>{1, 2}));
+        EXPECT_EQ(out.recover(true).indexes, (std::unordered_set<std::uint64_t>{1, 2}));
     }
     std::ifstream in(path);
     std::string content((std::istreambuf_iterator<char>(in)), {});
@@ -242,11 +242,13 @@ TEST(BatchLines, AResumeDropsTheLinesOfItemsItRetries) {
     }
     {
         cli::output_file out(path);
-        EXPECT_EQ(out.recover(true), (std::unordered_set<std::uint64_t>{0, 2, 3, 4}));
+        auto kept = out.recover(true);
+        EXPECT_EQ(kept.indexes, (std::unordered_set<std::uint64_t>{0, 2, 3, 4}));
+        EXPECT_EQ(kept.not_completed, 3u); // UNKNOWN, FAILED, INVALID
     }
     {
         cli::output_file out(path);
-        EXPECT_EQ(out.recover(false), (std::unordered_set<std::uint64_t>{0, 3, 4}));
+        EXPECT_EQ(out.recover(false).indexes, (std::unordered_set<std::uint64_t>{0, 3, 4}));
     }
     std::ifstream in(path);
     std::string content((std::istreambuf_iterator<char>(in)), {});
@@ -254,6 +256,45 @@ TEST(BatchLines, AResumeDropsTheLinesOfItemsItRetries) {
     EXPECT_EQ(content.find("UNKNOWN"), std::string::npos);
     EXPECT_NE(content.find("COMPLETED"), std::string::npos);
     std::filesystem::remove(path);
+}
+
+TEST(BatchLines, AResumeKeepsASymlinkedOutputALinkAndRefusesHardLinks) {
+    namespace fs = std::filesystem;
+    const fs::path real = temp_path("real-output"), link = temp_path("link-output"),
+                   hard = temp_path("hard-output");
+    auto write_lines = [&] {
+        std::ofstream out(real, std::ios::binary | std::ios::trunc);
+        batch_outcome o;
+        o.what = batch_outcome::kind::error; // to be dropped
+        out << cli::format_outcome(o);
+        o.index = 1;
+        o.what = batch_outcome::kind::completed;
+        out << cli::format_outcome(o);
+    };
+    write_lines();
+    fs::permissions(real, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    fs::remove(link);
+    fs::create_symlink(real, link);
+    {
+        cli::output_file out(link.string());
+        EXPECT_EQ(out.recover(true).indexes, (std::unordered_set<std::uint64_t>{1}));
+    }
+    EXPECT_TRUE(fs::is_symlink(link));
+    std::ifstream in(real);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(content.find("ERROR"), std::string::npos); // the real file was rewritten
+    EXPECT_EQ(fs::status(real).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+
+    write_lines();
+    fs::remove(hard);
+    fs::create_hard_link(real, hard);
+    {
+        cli::output_file out(real.string());
+        EXPECT_THROW(out.recover(true), std::runtime_error);
+    }
+    for (const auto& p : {real, link, hard})
+        fs::remove(p);
 }
 
 TEST(BatchLines, FilePathsStayUnderTheInputFolder) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace oneai::cli {
 namespace {
@@ -191,8 +192,14 @@ batch_arguments parse_batch_arguments(std::span<const std::string_view> args) {
         usage_error("give --pipeline or --skill, not both");
     if (out.options.pipeline.steps().empty())
         usage_error("batch needs --pipeline FILE.json or at least one --skill");
-    if (out.journal_path.empty() && !out.output_path.empty())
-        out.journal_path = out.output_path + ".journal";
+    if (out.output_path == "/dev/stdout" || out.output_path == "-")
+        out.output_path.clear(); // standard output, by any name
+    if (out.journal_path.empty() && !out.output_path.empty()) {
+        // A journal beside a file: never beside a device or a pipe (/dev/null.journal).
+        struct stat st {};
+        if (::stat(out.output_path.c_str(), &st) != 0 || S_ISREG(st.st_mode))
+            out.journal_path = out.output_path + ".journal";
+    }
     if (out.resume && out.journal_path.empty())
         usage_error("--resume needs --journal (or -o, whose journal is OUTPUT.journal)");
     if (out.resume && out.overwrite)

@@ -21,6 +21,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unistd.h>
+#include <variant>
 
 namespace oneai::cli {
 namespace {
@@ -83,6 +84,7 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
     std::string sink_error;
     common::histogram latency;
     std::uint64_t polls = 0;
+    std::uint64_t earlier_not_completed = 0; // FAILED, INVALID, UNKNOWN lines of earlier runs
     try {
         input = std::make_unique<batch_input>(args.input_path, args.shard_index, args.shard_count,
                                               rules_for(args));
@@ -90,23 +92,22 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
         if (!args.resume && !args.overwrite)
             refuse_earlier_batch(args.output_path, args.journal_path);
         out = std::make_unique<output_file>(args.output_path);
-        std::unordered_set<std::uint64_t> finished;
-        if (args.resume)
-            finished = out->recover(!args.options.resubmit_unknown);
         if (args.options.fsync)
             args.options.sync_sink = [&out] { out->sync(); };
-        const bool overwrite = args.overwrite;
-        engine = std::make_unique<batch_engine>(
-            c, args.options, [&input] { return input->next(); },
-            [&](batch_outcome&& o) {
-                if (o.what == batch_outcome::kind::invalid)
-                    std::cerr << "oneai batch: " << o.diag.message << "\n";
-                latency.record(static_cast<std::uint64_t>(o.total_ms * 1000));
-                polls += o.polls;
-                out->write(format_outcome(o)); // throws: the engine stops, the journal stays right
+        auto sink = [&](batch_outcome&& o) {
+            if (o.what == batch_outcome::kind::invalid)
+                std::cerr << "oneai batch: " << o.diag.message << "\n";
+            latency.record(static_cast<std::uint64_t>(o.total_ms * 1000));
+            polls += o.polls;
+            out->write(format_outcome(o)); // throws: the engine stops, the journal stays right
+        };
+        // Opens, locks and checks the journal before the output is touched.
+        std::visit(
+            [&](auto from) {
+                engine = std::make_unique<batch_engine>(c, args.options, std::move(from), sink);
             },
-            std::move(finished));
-        if (overwrite)
+            input->source(io.get_executor()));
+        if (args.overwrite)
             out->start_over(); // only now: every lock is held
         if (input->rewindable()) {
             std::optional<std::uint64_t> changed;
@@ -119,6 +120,17 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
                     "input line " + std::to_string(*changed + 1) +
                     " differs from the line the journal recorded; restore the input, or start "
                     "over with --overwrite");
+        }
+        if (args.resume && !args.output_path.empty()) {
+            auto recovered = out->recover(!args.options.resubmit_unknown);
+            if (auto missing = engine->finished_but_missing(recovered.indexes))
+                throw std::invalid_argument(
+                    "the journal says input line " + std::to_string(*missing + 1) +
+                    " is finished, but the output '" + args.output_path +
+                    "' lacks its line (was it deleted or cut?); restore it, or start over with "
+                    "--overwrite");
+            earlier_not_completed = recovered.not_completed;
+            engine->skip(recovered.indexes);
         }
     } catch (const common::file_locked& e) {
         std::cerr << "oneai batch: " << e.what() << "\n";
@@ -211,6 +223,7 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
         ticker.cancel();
         signals.cancel();
         run_deadline.cancel();
+        input->cancel();
     });
     try {
         io.run();
@@ -236,7 +249,12 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
     }
     if (timed_out)
         return exit_transport;
-    return summary.progress.failed > 0 ? exit_task_failed : exit_ok;
+    // The whole batch's state, not just this run's: a resume that retried
+    // nothing still leaves the failures of earlier runs in the output.
+    if (earlier_not_completed > 0)
+        std::cerr << "oneai batch: " << earlier_not_completed
+                  << " items of earlier runs did not complete (see the output)\n";
+    return summary.progress.failed > 0 || earlier_not_completed > 0 ? exit_task_failed : exit_ok;
 }
 
 } // namespace oneai::cli

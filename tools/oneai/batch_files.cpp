@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
+#include <unistd.h>
 #include <vector>
 
 namespace oneai::cli {
@@ -46,8 +47,17 @@ void refuse_same_files(const std::string& input_path, const struct stat& input,
     else
         in = describe("input", input_path), in.identity = input;
     files.push_back(in);
-    if (!output_path.empty())
+    if (!output_path.empty()) {
         files.push_back(describe("output", output_path));
+    } else {
+        // Standard output may be a file too: `oneai batch in.jsonl >> in.jsonl`.
+        named_file out{"output", "(standard output)", std::nullopt, "/dev/stdout/not-a-path"};
+        struct stat st {};
+        if (::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+            out.identity = st;
+            files.push_back(out);
+        }
+    }
     if (!journal_path.empty())
         files.push_back(describe("journal", journal_path));
     for (std::size_t i = 0; i < files.size(); ++i)

@@ -1,15 +1,20 @@
 #pragma once
 // The input of `oneai batch`: JSONL read once, streamed, never whole in
-// memory. "-" is standard input. A regular file can be scanned first (to count
-// its items and check them against a journal) and rewound; a pipe, FIFO or
-// terminal is read once, as it comes.
+// memory. "-" is standard input. A regular file is read directly, and can be
+// scanned first (to count its items and check them against a journal) and
+// rewound. A pipe, FIFO or terminal is read asynchronously on the event loop,
+// as lines come, so a slow writer never stalls polls, outputs or signals.
 
 #include "batch_lines.hpp"
 
+#include <oneai/batch_engine.hpp>
 #include <oneai/batch_item.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -33,12 +38,23 @@ class batch_input {
     /// per item of this shard, then rewinds. Returns the item count.
     std::uint64_t scan(const std::function<void(std::uint64_t, std::uint64_t)>& each);
 
-    /// The next item of this shard, or nullopt at the end. Throws
-    /// std::runtime_error on a read error.
+    /// The next item of this shard, or nullopt at the end (regular files).
+    /// Throws std::runtime_error on a read error.
     std::optional<batch_item> next();
 
+    /// The source for a batch: synchronous for a regular file, asynchronous on
+    /// `ex` otherwise. The input must outlive the batch.
+    std::variant<batch_engine::source, batch_engine::async_source>
+    source(const boost::asio::any_io_executor& ex);
+    /// Abandons a read under way (the batch ended while a pipe was silent).
+    void cancel();
+
   private:
-    bool read_line(std::string& line);
+    struct async_reader;
+    bool take_line(std::string& line); // a whole line from the buffer, if there is one
+    bool read_line(std::string& line); // blocking
+    std::optional<batch_item> item_from(std::string& line);
+    void pull(boost::asio::any_completion_handler<void(std::optional<batch_item>)> handler);
 
     int fd_ = -1;
     bool own_fd_ = false;
@@ -51,6 +67,9 @@ class batch_input {
     std::size_t begin_ = 0; // unread bytes are buffer_[begin_, end_)
     std::size_t end_ = 0;
     bool eof_ = false;
+    std::string pending_; // the start of a line whose end has not come yet
+    bool too_long_ = false;
+    std::unique_ptr<async_reader> async_;
 };
 
 } // namespace oneai::cli

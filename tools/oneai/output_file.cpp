@@ -5,7 +5,9 @@
 #include "common/write_all.hpp"
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -53,14 +55,17 @@ void output_file::start_over() {
         fail("cannot empty the output", path_);
 }
 
-std::unordered_set<std::uint64_t> output_file::recover(bool keep_unknown) {
-    std::unordered_set<std::uint64_t> kept;
+output_file::recovered output_file::recover(bool keep_unknown) {
+    recovered out;
+    auto& kept = out.indexes;
     if (path_.empty())
-        return kept;
+        return out;
+    bool completed = false;
     auto stays = [&](std::string_view line, std::uint64_t& index, bool& outcome) {
         std::string_view status;
         outcome = read_outcome_key(line, index, status);
-        return !outcome || status == "COMPLETED" || status == "FAILED" || status == "INVALID" ||
+        completed = status == "COMPLETED";
+        return !outcome || completed || status == "FAILED" || status == "INVALID" ||
                (keep_unknown && status == "UNKNOWN");
     };
     // First pass: what stays, and where the last whole line ends.
@@ -72,10 +77,12 @@ std::unordered_set<std::uint64_t> output_file::recover(bool keep_unknown) {
             whole_bytes += line.size() + 1;
             std::uint64_t index = 0;
             bool outcome = false;
-            if (!stays(line, index, outcome))
+            if (!stays(line, index, outcome)) {
                 ++dropped;
-            else if (outcome)
+            } else if (outcome) {
                 kept.insert(index);
+                out.not_completed += !completed;
+            }
         }
     }
     if (dropped == 0) {
@@ -83,10 +90,22 @@ std::unordered_set<std::uint64_t> output_file::recover(bool keep_unknown) {
         if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) != whole_bytes &&
             ::ftruncate(fd_, static_cast<off_t>(whole_bytes)) != 0)
             fail("cannot repair the output", path_);
-        return kept;
+        return out;
     }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0)
+        fail("cannot read", path_);
+    if (st.st_nlink > 1)
+        throw std::runtime_error("the output '" + path_ +
+                                 "' has other hard links, and a resume rewrites it to drop the "
+                                 "lines of items it retries; copy it to a file of its own first");
+    // The file itself, not a symbolic link to it: the link stays a link.
+    char real[PATH_MAX];
+    if (!::realpath(path_.c_str(), real))
+        fail("cannot resolve", path_);
+    const std::string target = real;
     // Second pass: the lines that stay, into a temporary that replaces the file.
-    const std::string tmp_path = path_ + ".resume-tmp";
+    const std::string tmp_path = target + ".resume-tmp";
     {
         std::ifstream in(path_, std::ios::binary);
         std::ofstream out(tmp_path, std::ios::binary | std::ios::trunc);
@@ -106,14 +125,14 @@ std::unordered_set<std::uint64_t> output_file::recover(bool keep_unknown) {
             fail("cannot write", tmp_path);
     }
     int tmp = ::open(tmp_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (tmp < 0 || ::fsync(tmp) != 0)
+    if (tmp < 0 || ::fchmod(tmp, st.st_mode & 07777) != 0 || ::fsync(tmp) != 0)
         fail("cannot sync", tmp_path);
     ::close(tmp);
-    if (std::rename(tmp_path.c_str(), path_.c_str()) != 0)
+    if (std::rename(tmp_path.c_str(), target.c_str()) != 0)
         fail("cannot replace the output", path_);
     ::close(fd_);
     open_and_lock(); // the new file: still ours, as the journal's lock is
-    return kept;
+    return out;
 }
 
 void output_file::write(std::string_view line) {

@@ -21,13 +21,19 @@ class output_file {
 
     /// Empties the file (--overwrite).
     void start_over();
-    /// For a resume: the indexes whose outcome the file already holds. Final
-    /// outcomes (COMPLETED, FAILED, INVALID) stay; ERROR lines, and UNKNOWN
-    /// ones unless `keep_unknown`, are removed, since the resume retries those
-    /// items and each input must end with exactly one line. A torn last line is
-    /// cut. The file is rewritten (to a temporary, then renamed) only when
-    /// lines are removed.
-    std::unordered_set<std::uint64_t> recover(bool keep_unknown);
+    struct recovered {
+        std::unordered_set<std::uint64_t> indexes; // outcomes the file keeps
+        std::uint64_t not_completed = 0;           // of which FAILED, INVALID or UNKNOWN
+    };
+    /// For a resume: the outcomes the file already holds. Final outcomes
+    /// (COMPLETED, FAILED, INVALID) stay; ERROR lines, and UNKNOWN ones unless
+    /// `keep_unknown`, are removed, since the resume retries those items and
+    /// each input must end with exactly one line. A torn last line is cut.
+    /// Lines are removed by writing the rest to a synced temporary renamed over
+    /// the real file (a symbolic link is followed and stays; the mode is kept);
+    /// a file with other hard links is refused (std::runtime_error), as the
+    /// rename would split it from them.
+    recovered recover(bool keep_unknown);
 
     /// Throws std::runtime_error (a full disk, a closed pipe).
     void write(std::string_view line);

@@ -1,7 +1,11 @@
 #pragma once
-// What a client learns about the service's time: for each pipeline and input
-// size (in quarter-octave buckets), a log-normal fitted online to the finished
-// tasks' own times (creation to completion, as the service reports them).
+// What a client learns about the service's time, from the finished tasks' own
+// times (creation to completion, as the service reports them). Per pipeline:
+//  - a line through time against input size (weighted least squares, decayed
+//    so it follows a service whose speed changes): the expected time;
+//  - per size (quarter-octave buckets) a log-normal of the ratio of actual to
+//    expected: how far off the line tasks of that size land. Small inputs
+//    vary a lot relative to their time, large ones little.
 // Bounded memory: a few pipelines, each a fixed array of buckets, the least
 // recently used pipeline forgotten first. Sans-I/O.
 
@@ -33,8 +37,13 @@ class service_time_model {
     };
     struct pipeline_model {
         std::uint64_t pipeline = 0;
+        // Decayed sums for the line time = a + b * size.
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        bucket overall{}; // the ratio's distribution over every size
         std::array<bucket, buckets> by_size{};
+        double expected_ms(std::uint32_t size) const;
     };
+    static void add(bucket& b, double x);
     static std::size_t bucket_of(std::uint32_t size);
     const pipeline_model* find(std::uint64_t pipeline) const;
 
