@@ -681,6 +681,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     }
 
     void check_done() {
+        if (log && log->has_staged() && !finished)
+            schedule_flush(); // whatever a handler staged reaches the kernel this turn
         if (finished || !running || filling)
             return;
         if (outstanding() > 0 || !unsent.empty())

@@ -21,8 +21,12 @@ std::optional<poll_clock::time_point> planned(const poll_context& c, const poll_
     auto it = std::lower_bound(
         at.begin(), at.end(),
         static_cast<std::uint32_t>(std::clamp<long long>(earliest.count(), 0, UINT32_MAX)));
-    if (it == at.end()) // past the plan: every ceiling
-        return now + c.policy.ceiling;
+    if (it == at.end()) {
+        // Past the plan's horizon the estimate was wrong for this task: poll
+        // at a tenth of its age, so detection stays within ~10% of its time.
+        const auto gap = std::clamp(since(h.started, now) / 10, c.policy.floor, c.policy.ceiling);
+        return now + gap;
+    }
     return h.started + milliseconds(*it);
 }
 

@@ -9,13 +9,14 @@ namespace {
 // A sample weighs this much more than one 1/decay samples ago: the model
 // follows a service whose speed changes, within a few hundred tasks.
 constexpr double decay = 0.995;
-constexpr double enough = 3.0; // samples before a bucket speaks for itself
+constexpr double seen = 0.9;   // a bucket with a sample (decayed a little) is known
+constexpr double shrink = 3.0; // pseudo-samples of the pooled spread in a bucket's
 constexpr double min_sigma = 0.005;
 
 } // namespace
 
 std::size_t service_time_model::bucket_of(std::uint32_t size) {
-    const double b = 4.0 * std::log2(static_cast<double>(size) + 1.0);
+    const double b = 16.0 * std::log2(static_cast<double>(size) + 1.0);
     return std::min<std::size_t>(buckets - 1, static_cast<std::size_t>(b));
 }
 
@@ -27,16 +28,6 @@ const service_time_model::pipeline_model* service_time_model::find(std::uint64_t
             return &pipelines_.front();
         }
     return nullptr;
-}
-
-double service_time_model::pipeline_model::expected_ms(std::uint32_t size) const {
-    const double spread = sw * sxx - sx * sx;
-    const double mean_y = sy / sw;
-    if (spread <= 1e-9 * sw * sw) // one size seen so far: its mean
-        return mean_y;
-    const double b = std::max(0.0, (sw * sxy - sx * sy) / spread); // never faster when larger
-    const double a = (sy - b * sx) / sw;
-    return std::max(1.0, a + b * static_cast<double>(size));
 }
 
 void service_time_model::add(bucket& b, double x) {
@@ -59,42 +50,71 @@ void service_time_model::record(task_shape shape, double took_ms) {
         pipelines_.front().pipeline = shape.pipeline;
         model = &pipelines_.front();
     }
-    const double x = shape.size, y = took_ms;
-    model->sw = model->sw * decay + 1;
-    model->sx = model->sx * decay + x;
-    model->sy = model->sy * decay + y;
-    model->sxx = model->sxx * decay + x * x;
-    model->sxy = model->sxy * decay + x * y;
-    const double ratio = std::log(took_ms / model->expected_ms(shape.size));
-    add(model->by_size[bucket_of(shape.size)], ratio);
-    add(model->overall, ratio);
+    bucket& b = model->by_size[bucket_of(shape.size)];
+    const double x = std::log(took_ms);
+    const double before = b.weight > 0 ? x - b.mean : 0.0;
+    add(b, x);
+    if (b.weight > 1.5) { // a second sample of the bucket says something of the spread
+        model->pooled_weight = model->pooled_weight * decay + 1.0;
+        model->pooled_var += (before * before - model->pooled_var) / model->pooled_weight;
+    }
 }
 
 std::optional<service_time_estimate> service_time_model::estimate(task_shape shape) const {
     const pipeline_model* model = find(shape.pipeline);
-    if (!model || model->overall.weight < enough)
+    if (!model)
         return std::nullopt;
-    const double expected = model->expected_ms(shape.size);
-    auto sigma_of = [](const bucket& b) { return std::max(min_sigma, std::sqrt(b.var)); };
-    auto from = [&](const bucket& b, double extra_sigma) {
-        const double sigma = sigma_of(b);
-        return service_time_estimate{expected * std::exp(b.mean),
-                                     std::sqrt(sigma * sigma + extra_sigma * extra_sigma)};
+    const auto& by = model->by_size;
+    // A bucket's spread, shrunk towards the pooled one while its samples are few.
+    const double pooled = model->pooled_weight > 0 ? model->pooled_var : 0.09;
+    auto sigma_of = [&](const bucket& b) {
+        const double var = (b.weight * b.var + shrink * pooled) / (b.weight + shrink);
+        return std::max(min_sigma, std::sqrt(var));
     };
     const std::size_t at = bucket_of(shape.size);
-    if (model->by_size[at].weight >= enough)
-        return from(model->by_size[at], 0);
-    // Borrow the spread from the nearest known size, with more doubt the farther it is.
-    for (std::size_t d = 1; d < buckets; ++d) {
-        const bucket* near = nullptr;
-        if (at >= d && model->by_size[at - d].weight >= enough)
-            near = &model->by_size[at - d];
-        else if (at + d < buckets && model->by_size[at + d].weight >= enough)
-            near = &model->by_size[at + d];
-        if (near)
-            return from(*near, 0.05 * static_cast<double>(d));
+    if (by[at].weight >= seen)
+        return service_time_estimate{std::exp(by[at].mean), sigma_of(by[at])};
+    std::optional<std::size_t> below, above;
+    for (std::size_t i = at; i-- > 0;)
+        if (by[i].weight >= seen) {
+            below = i;
+            break;
+        }
+    for (std::size_t i = at + 1; i < buckets; ++i)
+        if (by[i].weight >= seen) {
+            above = i;
+            break;
+        }
+    if (!below && !above)
+        return std::nullopt;
+    if (below && above) { // between two known sizes: a straight line in log time
+        const auto& lo = by[*below];
+        const auto& hi = by[*above];
+        const double f = static_cast<double>(at - *below) / static_cast<double>(*above - *below);
+        const double sigma = std::max(sigma_of(lo), sigma_of(hi));
+        return service_time_estimate{std::exp(lo.mean + f * (hi.mean - lo.mean)), sigma};
     }
-    return from(model->overall, 0);
+    // Past the last known size: along the slope of the known sizes, between
+    // flat and linear in size (16 buckets an octave: at most ln 2 / 16 a bucket).
+    double sw = 0, sb = 0, sm = 0, sbb = 0, sbm = 0;
+    for (std::size_t i = 0; i < buckets; ++i) {
+        if (by[i].weight < seen)
+            continue;
+        const double x = static_cast<double>(i), w = by[i].weight;
+        sw += w;
+        sb += w * x;
+        sm += w * by[i].mean;
+        sbb += w * x * x;
+        sbm += w * x * by[i].mean;
+    }
+    const double spread = sw * sbb - sb * sb;
+    const double slope =
+        spread > 1e-9 ? std::clamp((sw * sbm - sb * sm) / spread, 0.0, std::log(2.0) / 16) : 0.0;
+    const std::size_t from = below ? *below : *above;
+    const double distance = static_cast<double>(at) - static_cast<double>(from);
+    const double sigma = sigma_of(by[from]);
+    return service_time_estimate{std::exp(by[from].mean + slope * distance),
+                                 std::sqrt(sigma * sigma + std::pow(0.01 * std::abs(distance), 2))};
 }
 
 } // namespace oneai::detail

@@ -1,13 +1,13 @@
 #pragma once
 // What a client learns about the service's time, from the finished tasks' own
-// times (creation to completion, as the service reports them). Per pipeline:
-//  - a line through time against input size (weighted least squares, decayed
-//    so it follows a service whose speed changes): the expected time;
-//  - per size (quarter-octave buckets) a log-normal of the ratio of actual to
-//    expected: how far off the line tasks of that size land. Small inputs
-//    vary a lot relative to their time, large ones little.
-// Bounded memory: a few pipelines, each a fixed array of buckets, the least
-// recently used pipeline forgotten first. Sans-I/O.
+// times (creation to completion, as the service reports them): per pipeline
+// and input size, a log-normal fitted online. Sizes fall in buckets of 1/16
+// of an octave (4.4%), fine enough that a cost growing with size barely
+// widens a bucket; a size not seen yet is interpolated between the nearest
+// sizes seen on each side (extrapolated along their slope past the last).
+// A bucket's spread is shrunk towards the pipeline's pooled spread while it
+// has few samples. Bounded memory: a few pipelines, each a fixed array of
+// buckets, the least recently used pipeline forgotten first. Sans-I/O.
 
 #include "poll_plan.hpp"
 
@@ -23,7 +23,7 @@ namespace oneai::detail {
 class service_time_model {
   public:
     static constexpr std::size_t max_pipelines = 16;
-    static constexpr std::size_t buckets = 96;
+    static constexpr std::size_t buckets = 16 * 28; // sizes up to 2^28
 
     void record(task_shape shape, double took_ms);
     /// The estimate for a task of this shape; nullopt while nothing near it is known.
@@ -37,11 +37,8 @@ class service_time_model {
     };
     struct pipeline_model {
         std::uint64_t pipeline = 0;
-        // Decayed sums for the line time = a + b * size.
-        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-        bucket overall{}; // the ratio's distribution over every size
+        double pooled_weight = 0, pooled_var = 0; // spread within buckets, over all sizes
         std::array<bucket, buckets> by_size{};
-        double expected_ms(std::uint32_t size) const;
     };
     static void add(bucket& b, double x);
     static std::size_t bucket_of(std::uint32_t size);
