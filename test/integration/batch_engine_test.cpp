@@ -429,3 +429,31 @@ TEST_F(BatchEngineTest, StoppingNowSendsNoNewSubmitsAndLeavesRefusedOnesSafeToSe
     std::filesystem::remove(journal);
     std::filesystem::remove(journal + ".old");
 }
+
+TEST_F(BatchEngineTest, LongTasksDoNotStarveTheRamp) {
+    // 400 tasks of 4 s with room for 400: every one is in flight before the
+    // first finishes (the limit grows on accepted submits, not finished tasks).
+    server_cfg.latency = emulator::latency_model::fixed(4s);
+    start_server();
+    auto c = make_client();
+    auto o = options();
+    o.concurrency = 400;
+    o.polling = poll_policy::scheduled(backoff::constant(500ms));
+    std::uint64_t most_in_flight = 0;
+    std::optional<std::uint64_t> in_flight_at_first_outcome;
+    std::size_t outcomes = 0;
+    batch_engine engine(*c, o, items(400), [&](batch_outcome&&) {
+        if (!in_flight_at_first_outcome)
+            in_flight_at_first_outcome = most_in_flight;
+        ++outcomes;
+    });
+    c->set_observer({.on_response = [&](const response_event&) {
+        most_in_flight = std::max(most_in_flight, engine.progress().in_flight);
+    }});
+    engine.async_run([](error_code, batch_summary) {});
+    io.run();
+    EXPECT_EQ(outcomes, 400u);
+    ASSERT_TRUE(in_flight_at_first_outcome);
+    // The last accepted submit is counted after its response event: 399 or 400.
+    EXPECT_GE(*in_flight_at_first_outcome, 399u);
+}
