@@ -144,6 +144,17 @@ class BatchSafetyTest : public ::testing::Test {
     }
     std::string log_of(const std::string& name) const { return read_file(path(name + ".log")); }
 
+    // Runs `args` to its end, and expects exit 0 with one COMPLETED line per
+    // input in `output`, and (by default) nothing submitted twice.
+    void expect_completes(const std::vector<std::string>& args, const std::string& output,
+                          int total, const std::string& log, bool no_duplicates = true) {
+        const auto status = run_oneai(args, logged(log));
+        EXPECT_EQ(status, 0) << describe(status) << "\n" << log_of(log);
+        EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
+        if (no_duplicates)
+            EXPECT_EQ(stat({"duplicate_submits"}), 0);
+    }
+
     // A counter of the emulator's stats, e.g. {"faults", "storm_429"}.
     std::int64_t stat(std::initializer_list<std::string_view> keys) const {
         const auto v = boost::json::parse(server->stats_json());
@@ -197,10 +208,7 @@ class BatchSafetyTest : public ::testing::Test {
                             << p->stderr_text();
         EXPECT_EQ(*status, expected) << describe(*status) << "\n" << p->stderr_text();
 
-        const auto resumed = run_oneai(plus(args, {"--resume"}), logged("resume"));
-        EXPECT_EQ(resumed, 0) << describe(resumed) << "\n" << log_of("resume");
-        EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
-        EXPECT_EQ(stat({"duplicate_submits"}), 0);
+        expect_completes(plus(args, {"--resume"}), output, total, "resume");
     }
 };
 
@@ -476,10 +484,7 @@ TEST_F(BatchSafetyTest, TornJournalTailIsIgnoredAndNeverMergedWithTheNextRecord)
         out << fragment;
     }
 
-    const auto status = run_oneai(plus(args, {"--resume"}), logged("resume"));
-    EXPECT_EQ(status, 0) << describe(status) << "\n" << log_of("resume");
-    EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
-    EXPECT_EQ(stat({"duplicate_submits"}), 0);
+    expect_completes(plus(args, {"--resume"}), output, total, "resume");
 
     const auto lines = read_lines(journal);
     ASSERT_FALSE(lines.empty());
@@ -672,10 +677,7 @@ TEST_F(BatchSafetyTest, FirstSigintDrainsAndResumeFinishes) {
             EXPECT_TRUE(written.contains(index)) << "task of index " << index << " left in flight";
         }
 
-    const auto resumed = run_oneai(plus(args, {"--resume"}), logged("resume"));
-    EXPECT_EQ(resumed, 0) << describe(resumed) << "\n" << log_of("resume");
-    EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
-    EXPECT_EQ(stat({"duplicate_submits"}), 0);
+    expect_completes(plus(args, {"--resume"}), output, total, "resume");
 }
 
 // 13b. A second SIGINT during the drain stops now.
@@ -698,10 +700,7 @@ TEST_F(BatchSafetyTest, SecondSigintStopsNowAndResumeFinishes) {
     ASSERT_TRUE(status) << "still draining 1.5 s after the second SIGINT:\n" << p->stderr_text();
     EXPECT_EQ(*status, 130) << describe(*status) << "\n" << p->stderr_text();
 
-    const auto resumed = run_oneai(plus(args, {"--resume"}), logged("resume"));
-    EXPECT_EQ(resumed, 0) << describe(resumed) << "\n" << log_of("resume");
-    EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
-    EXPECT_EQ(stat({"duplicate_submits"}), 0);
+    expect_completes(plus(args, {"--resume"}), output, total, "resume");
 }
 
 // 14. Outcomes going to stdout, whose reader goes away: the batch ends with an
