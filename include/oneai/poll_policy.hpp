@@ -31,7 +31,8 @@ struct poll_policy {
         backoff::exponential(std::chrono::milliseconds{250}, std::chrono::seconds{4}, 1.5);
     /// Adaptive mode: the mean time from a task's completion to the poll that
     /// sees it, and the bounds of every gap between polls.
-    std::chrono::milliseconds target_delay{400};
+    static constexpr std::chrono::milliseconds default_target_delay{500};
+    std::chrono::milliseconds target_delay = default_target_delay;
     std::chrono::milliseconds floor{100};
     std::chrono::milliseconds ceiling{30000};
     /// 0 = no limit on the number of status requests.
@@ -42,11 +43,11 @@ struct poll_policy {
     bool honour_retry_after = true;
 
     /// The adaptive policy with a target mean detection delay.
-    static poll_policy adaptive(std::chrono::milliseconds target_delay = std::chrono::milliseconds{
-                                    300});
+    static poll_policy adaptive(std::chrono::milliseconds target_delay = default_target_delay);
     /// A fixed schedule: the first poll after `first`, then `delays`.
     static poll_policy scheduled(backoff delays);
-    /// `adaptive`, `adaptive:500ms`, or a backoff spec (`fixed:1s`, `exp:250ms..8s`,
+    /// `adaptive` (target 500 ms), `adaptive:300ms`, or a backoff spec (`fixed:1s`,
+    /// `exp:250ms..8s`,
     /// ...; see backoff::parse). Throws std::invalid_argument.
     static poll_policy parse(std::string_view spec);
 };

@@ -166,3 +166,19 @@ TEST(ServiceTimeModel, LearnsPerSizeAndBorrowsFromNeighbours) {
             m.record({p, 10}, 500);
     EXPECT_FALSE(m.estimate({7, 100}));
 }
+
+TEST(ServiceTimeModel, RecoversALogNormalFromItsSamples) {
+    service_time_model m;
+    std::mt19937_64 rng(5);
+    std::lognormal_distribution<double> times(std::log(3000.0), 0.8);
+    for (int i = 0; i < 2000; ++i)
+        m.record({9, 9}, times(rng));
+    auto e = m.estimate({9, 9});
+    ASSERT_TRUE(e);
+    EXPECT_NEAR(e->median_ms, 3000, 450);
+    EXPECT_NEAR(e->sigma, 0.8, 0.12);
+    // The plan for it meets its target under the true distribution too.
+    const auto plan = plan_polls(*e, 500ms, {100ms, 30s});
+    const auto truth = evaluate_schedule({3000, 0.8}, plan.at_ms, {100ms, 30s});
+    EXPECT_NEAR(truth.expected_delay_ms, 500, 100);
+}

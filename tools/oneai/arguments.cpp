@@ -75,7 +75,7 @@ Global flags:
   --api-key KEY         or ONEAI_API_KEY
   --timeout DURATION    deadline of the whole operation, submit and wait together (default 1h)
   --poll SPEC           polling: adaptive[:TARGET] (default: learns the service time and
-                        polls when a task is likely done, mean detection delay 400ms),
+                        polls when a task is likely done, mean detection delay 500ms),
                         or a schedule: fixed:1s, exp:250ms..8s, decorrelated:250ms..8s
   --ca-file PEM         trust these CAs instead of the system's
   --emulator            start an in-process emulator and use it

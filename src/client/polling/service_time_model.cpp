@@ -65,13 +65,22 @@ std::optional<service_time_estimate> service_time_model::estimate(task_shape sha
     if (!model)
         return std::nullopt;
     const auto& by = model->by_size;
-    // A bucket's spread, shrunk towards the pooled one while its samples are few.
-    const double pooled = model->pooled_weight > 0 ? model->pooled_var : 0.09;
+    const std::size_t at = bucket_of(shape.size);
+    // A bucket's spread, shrunk while its samples are few towards the spread
+    // of sizes near it (within half an octave): small inputs vary much more,
+    // relative to their time, than large ones, so a global pool would not do.
+    double near_weight = 0, near_var = 0;
+    for (std::size_t i = at > 8 ? at - 8 : 0; i < std::min(buckets, at + 9); ++i) {
+        near_weight += by[i].weight;
+        near_var += by[i].weight * by[i].var;
+    }
+    const double pooled = near_weight > 2 * seen     ? near_var / near_weight
+                          : model->pooled_weight > 0 ? model->pooled_var
+                                                     : 0.09;
     auto sigma_of = [&](const bucket& b) {
         const double var = (b.weight * b.var + shrink * pooled) / (b.weight + shrink);
         return std::max(min_sigma, std::sqrt(var));
     };
-    const std::size_t at = bucket_of(shape.size);
     if (by[at].weight >= seen)
         return service_time_estimate{std::exp(by[at].mean), sigma_of(by[at])};
     std::optional<std::size_t> below, above;
