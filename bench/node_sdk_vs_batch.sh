@@ -44,7 +44,9 @@ figures() { # polls per task and mean detection delay, from the emulator
 awk -v n="$documents" 'BEGIN { for (i = 0; i < n; i++) printf "{\"text\":\"Report %d: the board met in London to review the quarter and the plan.\"}\n", i }' >"$work/in.jsonl"
 
 start_emulator
-read -r sdk_wall sdk_done < <(NODE_PATH="$sdk/node_modules" node "$root/bench/node_sdk_batch.js" "$base" "$work/in.jsonl" "$documents" 1)
+# The SDK draws a spinner on its standard output: keep it in a file, read the last line.
+NODE_PATH="$sdk/node_modules" node "$root/bench/node_sdk_batch.js" "$base" "$work/in.jsonl" "$documents" 1 >"$work/sdk.out" 2>&1
+read -r sdk_wall sdk_done < <(tail -1 "$work/sdk.out")
 read -r sdk_polls sdk_delay < <(figures)
 stop_emulator
 
