@@ -1,6 +1,6 @@
 #pragma once
 // Which failed requests are tried again, how often and how far apart.
-// Two questions decide (see DESIGN.md): was the request sent, and may it be
+// Two questions decide: was the request sent, and may it be
 // repeated? A submit (POST) that may have reached the server is never sent
 // again unless `resubmit_when_unsure` is set; the caller gets
 // `unknown_submission_outcome` instead.
