@@ -50,11 +50,11 @@ struct completion_event {
 };
 
 struct observer {
-    std::function<void(const request_event&)> on_request;
-    std::function<void(const response_event&)> on_response;
-    std::function<void(const retry_event&)> on_retry;
-    std::function<void(const poll_event&)> on_poll;
-    std::function<void(const completion_event&)> on_completion;
+    std::function<void(const request_event&)> on_request{};
+    std::function<void(const response_event&)> on_response{};
+    std::function<void(const retry_event&)> on_retry{};
+    std::function<void(const poll_event&)> on_poll{};
+    std::function<void(const completion_event&)> on_completion{};
 };
 
 } // namespace oneai

@@ -147,6 +147,8 @@ TEST_F(BatchSoakTest, KilledFiveTimesUnderFaultsThenResumedToTheEnd) {
     outcomes = read_outcomes(output);
     ASSERT_TRUE(one_line_per_index(outcomes, soak_items));
     EXPECT_LE(stat("duplicate_submits"), static_cast<long>(unknown));
+    std::cout << "[ info     ] --resubmit-unknown: " << stat("duplicate_submits")
+              << " duplicate submits for " << unknown << " unknowns resubmitted\n";
     if (unknown > 0)
         EXPECT_GT(stat("duplicate_submits"), 0) << "resets after processing leave tasks behind";
 }
