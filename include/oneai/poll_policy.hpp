@@ -8,7 +8,9 @@
 //    tasks that finish (their own creation and completion times, per pipeline
 //    and input size) and polls when a task is likely done: the fewest polls
 //    for a mean detection delay of at most `target_delay`, every gap between
-//    `floor` and `ceiling`. Until it knows anything it follows `delays`.
+//    `floor` and `ceiling`. Until it knows anything (and past a plan that a
+//    task outlived) it polls first after `delays.base()`, then every twice the
+//    target delay, or a quarter of the task's age when that is longer.
 //  - schedule: `initial_delay`, then `delays`, whatever the task.
 
 #include <oneai/backoff.hpp>
@@ -25,8 +27,8 @@ struct poll_policy {
     poll_mode mode = poll_mode::adaptive;
     /// Before the first status request (schedule mode).
     std::chrono::milliseconds initial_delay{250};
-    /// Between status requests (schedule mode), and what the adaptive mode
-    /// follows while it knows nothing yet: a bounded geometric schedule.
+    /// Between status requests (schedule mode); its base is the adaptive
+    /// mode's first poll while it knows nothing yet.
     backoff delays =
         backoff::exponential(std::chrono::milliseconds{250}, std::chrono::seconds{4}, 1.5);
     /// Adaptive mode: the mean time from a task's completion to the poll that

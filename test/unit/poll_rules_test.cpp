@@ -100,7 +100,9 @@ TEST(PollRules, AdaptivePollsFollowThePlanThenTheCeiling) {
     EXPECT_EQ(second.at, t0 + 2600ms);
     // A late answer skips plan points closer than the floor.
     auto third = next_poll(c, {t0, 2, 600ms}, {{}, task_state::running, {}}, t0 + 3450ms, rng);
-    EXPECT_EQ(third.at, t0 + 3450ms + 345ms); // past the plan: a tenth of the task's age
+    // Past the plan: twice the target delay, or a quarter of the task's age if longer.
+    EXPECT_EQ(third.at,
+              t0 + 3450ms + std::max<std::chrono::milliseconds>(2 * p.target_delay, 3450ms / 4));
     // Without a plan (nothing learnt yet): the geometric fallback, within floor and ceiling.
     poll_context blind{p, std::nullopt};
     EXPECT_EQ(first_poll(blind, {t0}, t0).at, t0 + p.delays.base());

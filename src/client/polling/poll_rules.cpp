@@ -11,6 +11,16 @@ milliseconds since(poll_clock::time_point from, poll_clock::time_point now) {
     return std::chrono::duration_cast<milliseconds>(now - from);
 }
 
+// Without a plan that fits the task (nothing learnt yet, or the task outlived
+// its plan): gaps of twice the target delay, so the mean delay stays near it,
+// growing with the task's age (a quarter of it) so that long tasks are not
+// polled every second for minutes.
+std::chrono::milliseconds unplanned_gap(const poll_context& c, const poll_history& h,
+                                        poll_clock::time_point now) {
+    const auto gap = std::max(2 * c.policy.target_delay, since(h.started, now) / 4);
+    return std::clamp(gap, c.policy.floor, c.policy.ceiling);
+}
+
 // The planned poll after `elapsed`, at least `floor` from now.
 std::optional<poll_clock::time_point> planned(const poll_context& c, const poll_history& h,
                                               poll_clock::time_point now) {
@@ -21,12 +31,8 @@ std::optional<poll_clock::time_point> planned(const poll_context& c, const poll_
     auto it = std::lower_bound(
         at.begin(), at.end(),
         static_cast<std::uint32_t>(std::clamp<long long>(earliest.count(), 0, UINT32_MAX)));
-    if (it == at.end()) {
-        // Past the plan's horizon the estimate was wrong for this task: poll
-        // at a tenth of its age, so detection stays within ~10% of its time.
-        const auto gap = std::clamp(since(h.started, now) / 10, c.policy.floor, c.policy.ceiling);
-        return now + gap;
-    }
+    if (it == at.end()) // past the plan's horizon the estimate was wrong for this task
+        return now + unplanned_gap(c, h, now);
     return h.started + milliseconds(*it);
 }
 
@@ -76,8 +82,7 @@ poll_step next_poll(const poll_context& c, const poll_history& h, const poll_ans
         if (auto when = planned(c, h, now))
             at = *when;
         else
-            at = now + std::clamp(p.delays.delay(h.polls - 1u, h.previous_delay, rng), p.floor,
-                                  p.ceiling);
+            at = now + unplanned_gap(c, h, now);
     } else {
         at = now + p.delays.delay(h.polls - 1u, h.previous_delay, rng);
     }
