@@ -9,8 +9,6 @@
 
 #include <oneai/batch_engine.hpp>
 
-#include "common/file_lock.hpp"
-
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -81,7 +79,6 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
     std::unique_ptr<batch_input> input;
     std::unique_ptr<output_file> out;
     std::unique_ptr<batch_engine> engine;
-    std::string sink_error;
     common::histogram latency;
     std::uint64_t polls = 0;
     std::uint64_t earlier_not_completed = 0; // FAILED, INVALID, UNKNOWN lines of earlier runs
@@ -132,10 +129,7 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
             earlier_not_completed = recovered.not_completed;
             engine->skip(recovered.indexes);
         }
-    } catch (const common::file_locked& e) {
-        std::cerr << "oneai batch: " << e.what() << "\n";
-        return exit_usage;
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) { // common::file_locked included: it names the PID
         std::cerr << "oneai batch: " << e.what() << "\n";
         return exit_usage;
     }

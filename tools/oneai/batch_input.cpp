@@ -111,12 +111,20 @@ bool batch_input::read_line(std::string& line) {
     }
 }
 
-std::optional<batch_item> batch_input::item_from(std::string& line) {
+std::optional<std::uint64_t> batch_input::item_index(std::string& line) {
     const std::uint64_t index = line_++;
     if (index == 0 && line.starts_with("\xEF\xBB\xBF"))
         line.erase(0, 3); // a byte-order mark some editors write: not part of the JSON
     if (index % shards_ != shard_ || blank(line))
-        return std::nullopt; // blank lines are not items
+        return std::nullopt; // another shard's, or blank: not an item
+    return index;
+}
+
+std::optional<batch_item> batch_input::item_from(std::string& line) {
+    const auto at = item_index(line);
+    if (!at)
+        return std::nullopt;
+    const std::uint64_t index = *at;
     batch_item item = parse_input_line(line, index, files_);
     if (line == too_long_marker)
         item.invalid = "line " + std::to_string(index + 1) + ": longer than 64 MiB";
@@ -128,14 +136,12 @@ std::uint64_t batch_input::scan(const std::function<void(std::uint64_t, std::uin
     std::uint64_t items = 0;
     std::string line;
     while (read_line(line)) {
-        const std::uint64_t index = line_++;
-        if (index == 0 && line.starts_with("\xEF\xBB\xBF"))
-            line.erase(0, 3);
-        if (index % shards_ != shard_ || blank(line))
+        const auto index = item_index(line);
+        if (!index)
             continue;
         ++items;
         if (each)
-            each(index, common::fnv1a64(line));
+            each(*index, common::fnv1a64(line));
     }
     if (::lseek(fd_, 0, SEEK_SET) != 0)
         throw std::runtime_error("cannot rewind the input '" + path_ +

@@ -53,6 +53,8 @@ class batch_input {
     struct async_reader;
     bool take_line(std::string& line); // a whole line from the buffer, if there is one
     bool read_line(std::string& line); // blocking
+    /// The line's index when it is an item of this shard (a leading BOM cut).
+    std::optional<std::uint64_t> item_index(std::string& line);
     std::optional<batch_item> item_from(std::string& line);
     void pull(boost::asio::any_completion_handler<void(std::optional<batch_item>)> handler);
 
