@@ -77,9 +77,11 @@ struct record {
     std::uint32_t size = 0;  // the task's shape, for adaptive polling
     std::uint64_t pipeline = 0;
     std::uint64_t tag = 0;
-    std::int64_t started_ms = 0;
+    std::uint64_t start = 0;       // the planner's start number
+    std::int64_t started_ms = 0;   // -1: a free slot
     std::int64_t deadline_ms = -1; // -1: none
     std::uint32_t previous_delay_ms = 0;
+    std::uint32_t running_at_ms = 0; // after started_ms, the last answer that said running
     std::uint16_t polls = 0;
     std::uint16_t policy = 0;
 };
@@ -124,7 +126,34 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     common::histogram lag;
     std::uint64_t lag_max = 0;
     std::mt19937_64 rng;
+    std::int64_t next_census_ms = 0; // when one is due
+    std::int64_t census_gap_ms = 0;  // the least time between two (2% of the thread)
+    std::int64_t last_census_ms = -1;
     bool stopped = false;
+
+    // The tasks still running are counted into the service-time model (see
+    // service_time_model) every quarter second, and soon after a size gets
+    // its first finished task, but never so often that it takes more than 2%
+    // of the thread. "Soon": once the answers that came with it are in, as
+    // tasks polled together are answered together.
+    static constexpr std::int64_t census_every_ms = 250;
+    static constexpr std::int64_t census_settle_ms = 50;
+
+    void take_census(std::int64_t now) {
+        const auto began = clock::now();
+        auto& planner = state().planner;
+        planner.census_begin();
+        // A task is known to run longer than its age when last seen running,
+        // not its age now: it may have finished since, unseen.
+        for (const record& r : records)
+            if (r.started_ms >= 0 && r.running_at_ms > 0)
+                planner.census({r.pipeline, r.size}, r.start, milliseconds(r.running_at_ms));
+        planner.census_end();
+        const auto took = std::chrono::duration_cast<milliseconds>(clock::now() - began);
+        census_gap_ms = 50 * took.count();
+        last_census_ms = now;
+        next_census_ms = now + std::max<std::int64_t>(census_every_ms, census_gap_ms);
+    }
 
     std::int64_t now_ms() const {
         return std::chrono::duration_cast<milliseconds>(clock::now() - epoch).count();
@@ -166,6 +195,16 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 
     // Sends the status requests that are due, within the concurrency and rate limits.
     void pump() {
+        if (!stopped && live > 0) {
+            const auto now = now_ms();
+            if (state().planner.census_wanted())
+                next_census_ms = std::min(next_census_ms, std::max(now + census_settle_ms,
+                                                                   last_census_ms + census_gap_ms));
+            if (now >= next_census_ms)
+                take_census(now);
+            else
+                arm(at(next_census_ms));
+        }
         while (!stopped && !heap.empty() && active < opts.max_concurrent_polls) {
             const std::int64_t now = now_ms();
             if (heap.front().due_ms > now) {
@@ -223,6 +262,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
             s.task = task(id_of(slot));
         completion done{records[slot].tag, ec, std::move(s), records[slot].polls};
         other_ids.erase(slot);
+        records[slot].started_ms = -1;
         free_slots.push_back(slot);
         --live;
         ++finished;
@@ -241,8 +281,11 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 
     void schedule_first(std::uint32_t slot) {
         record& r = records[slot];
-        const auto step =
-            detail::first_poll(context_for(r), {at(r.started_ms), 0, {}}, clock::now());
+        auto context = context_for(r);
+        if (!context.plan && context.policy.mode == poll_mode::adaptive)
+            context.scout = state().planner.scout({r.pipeline, r.size}, clock::now(),
+                                                  2 * context.policy.target_delay);
+        const auto step = detail::first_poll(context, {at(r.started_ms), 0, {}}, clock::now());
         push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
     }
 
@@ -256,9 +299,12 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                                             clock::now(), rng);
         if (step.what == detail::poll_step::action::finish) {
             if (!ec && s.finished())
-                state().planner.learn({r.pipeline, r.size}, s);
+                state().planner.learn({r.pipeline, r.size}, s, r.start);
             return complete(slot, step.ec, std::move(s));
         }
+        if (!ec)
+            r.running_at_ms = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(now_ms() - r.started_ms, 1, UINT32_MAX));
         r.previous_delay_ms =
             static_cast<std::uint32_t>(std::clamp<long long>(step.delay.count(), 0, UINT32_MAX));
         push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
@@ -298,6 +344,7 @@ void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& po
     r.size = shape.size;
     r.policy = s.policy_index(policy);
     r.started_ms = s.now_ms();
+    r.start = s.state().planner.start();
     if (deadline)
         r.deadline_ms = std::chrono::duration_cast<milliseconds>(*deadline - s.epoch).count();
     ++s.live;

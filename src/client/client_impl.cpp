@@ -338,6 +338,7 @@ asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline u
 asio::awaitable<op_outcome<result>>
 client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_shape shape) {
     const auto started = clock::now();
+    const auto start_number = planner.start();
     const deadline until = task_deadline();
     diag.task_id = t.id();
     auto finish = [&](error_code ec, task_state state) {
@@ -350,7 +351,10 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
         return detail::poll_context{policy, until, planner.plan(policy, shape),
                                     opts.retries.max_retry_after};
     };
-    detail::poll_step step = detail::first_poll(context(), history, clock::now());
+    auto first = context();
+    if (!first.plan && policy.mode == poll_mode::adaptive)
+        first.scout = planner.scout(shape, clock::now(), 2 * policy.target_delay);
+    detail::poll_step step = detail::first_poll(first, history, clock::now());
     task_status last;
     for (;;) {
         if (!co_await sleep_for(std::chrono::duration_cast<milliseconds>(step.at - clock::now())))
@@ -372,7 +376,7 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
         if (step.what == detail::poll_step::action::poll)
             continue;
         if (s.value.finished())
-            planner.learn(shape, s.value);
+            planner.learn(shape, s.value, start_number);
         if (!step.ec) {
             ++counters.completed;
             finish({}, task_state::completed);

@@ -2,6 +2,7 @@
 // the adaptive plan and the service-time model, on a manual clock.
 
 #include "client/polling/poll_plan.hpp"
+#include "client/polling/poll_planner.hpp"
 #include "client/polling/poll_rules.hpp"
 #include "client/polling/service_time_model.hpp"
 
@@ -112,6 +113,36 @@ TEST(PollRules, AdaptivePollsFollowThePlanThenTheCeiling) {
     EXPECT_LE(fallback.at - (t0 + 250ms), p.ceiling);
 }
 
+TEST(PollRules, ATaskWhosePlanChangedSkipsAPollNearerThanHalfTheGap) {
+    std::mt19937_64 rng(1);
+    auto p = poll_policy::adaptive(300ms);
+    poll_plan plan;
+    plan.at_ms = {1000, 2000, 3000};
+    poll_context c{p, std::nullopt, &plan};
+    // Polled at 1.9 s on an older plan: 2 s is 100 ms away, a fifth of the gap there.
+    EXPECT_EQ(next_poll(c, {t0, 1, 1s}, {{}, task_state::running, {}}, t0 + 1900ms, rng).at,
+              t0 + 3000ms);
+    // At 1.2 s, 2 s is 800 ms away: kept.
+    EXPECT_EQ(next_poll(c, {t0, 1, 1s}, {{}, task_state::running, {}}, t0 + 1200ms, rng).at,
+              t0 + 2000ms);
+}
+
+TEST(PollRules, WithNothingKnownOneTaskScoutsTheOthersWait) {
+    auto p = poll_policy::adaptive(500ms);
+    poll_context scout{p, std::nullopt};
+    EXPECT_EQ(first_poll(scout, {t0}, t0).at, t0 + p.delays.base());
+    poll_context other{p, std::nullopt};
+    other.scout = false;
+    EXPECT_EQ(first_poll(other, {t0}, t0).at, t0 + 2 * p.target_delay);
+
+    poll_planner planner;
+    const task_shape shape{42, 10};
+    EXPECT_TRUE(planner.scout(shape, t0, 1s));
+    EXPECT_FALSE(planner.scout(shape, t0 + 10ms, 1s));   // its cohort waits
+    EXPECT_TRUE(planner.scout({43, 10}, t0 + 10ms, 1s)); // another pipeline scouts for itself
+    EXPECT_TRUE(planner.scout(shape, t0 + 1001ms, 1s));  // a second later, a new scout
+}
+
 TEST(PollPlan, MeetsTheTargetDelayWithGapsWithinBounds) {
     for (double sigma : {0.05, 0.3, 0.8, 1.5}) {
         const auto plan = plan_polls({3000, sigma}, 300ms, {100ms, 30s});
@@ -183,4 +214,58 @@ TEST(ServiceTimeModel, RecoversALogNormalFromItsSamples) {
     const auto plan = plan_polls(*e, 500ms, {100ms, 30s});
     const auto truth = evaluate_schedule({3000, 0.8}, plan.at_ms, {100ms, 30s});
     EXPECT_NEAR(truth.expected_delay_ms, 500, 100);
+}
+
+TEST(ServiceTimeModel, PlansOnlyOnceAFewTasksFinishedAndTheRunningOnesWereCounted) {
+    service_time_model m;
+    for (unsigned i = 1; i < service_time_model::min_samples; ++i)
+        m.record({5, 5}, 1000);
+    EXPECT_FALSE(m.estimate({5, 5})); // four samples: mostly prior
+    m.record({5, 5}, 1000);
+    EXPECT_TRUE(m.estimate({5, 5}));
+    // With a scheduler counting running tasks, a pipeline that just became
+    // known waits for the census: its first finishers are its short tasks.
+    service_time_model counted;
+    counted.census_begin();
+    counted.census_end();
+    for (unsigned i = 0; i < service_time_model::min_samples; ++i)
+        counted.record({5, 5}, 1000);
+    EXPECT_TRUE(counted.census_wanted());
+    EXPECT_FALSE(counted.estimate({5, 5}));
+    counted.census_begin();
+    counted.census_end();
+    EXPECT_FALSE(counted.census_wanted());
+    EXPECT_TRUE(counted.estimate({5, 5}));
+}
+
+TEST(ServiceTimeModel, TasksStillRunningKeepTheEstimateUnbiased) {
+    // 400 tasks start at once. Three seconds in, only the short ones have
+    // finished: fitted to them alone, the model would think tasks take half
+    // their real time; counted with the ones still running, it is near the truth.
+    std::mt19937_64 rng(3);
+    std::lognormal_distribution<double> times(std::log(3000.0), 0.8);
+    service_time_model with_census, finished_only;
+    std::vector<std::pair<std::uint64_t, double>> tasks;
+    for (int i = 0; i < 400; ++i) {
+        finished_only.start();
+        tasks.emplace_back(with_census.start(), times(rng));
+    }
+    for (double now = 500; now <= 3000; now += 500) {
+        for (const auto& [start, took] : tasks)
+            if (took <= now && took > now - 500) {
+                with_census.record({1, 50}, took, start);
+                finished_only.record({1, 50}, took, start);
+            }
+        with_census.census_begin();
+        for (const auto& [start, took] : tasks)
+            if (took > now)
+                with_census.census({1, 50}, start, now);
+        with_census.census_end();
+    }
+    const auto biased = finished_only.estimate({1, 50});
+    const auto corrected = with_census.estimate({1, 50});
+    ASSERT_TRUE(biased && corrected);
+    EXPECT_LT(biased->median_ms, 1600);
+    EXPECT_NEAR(corrected->median_ms, 3000, 500);
+    EXPECT_NEAR(corrected->sigma, 0.8, 0.2);
 }

@@ -39,12 +39,23 @@ const poll_plan* poll_planner::plan(const poll_policy& p, task_shape shape) {
     return &plans_.front().second;
 }
 
-void poll_planner::learn(task_shape shape, const task_status& s) {
+bool poll_planner::scout(task_shape shape, std::chrono::steady_clock::time_point now,
+                         std::chrono::milliseconds window) {
+    if (scouts_.size() >= 64)
+        scouts_.clear();
+    auto [it, first] = scouts_.try_emplace(shape.pipeline, now);
+    if (!first && now - it->second < window)
+        return false;
+    it->second = now;
+    return true;
+}
+
+void poll_planner::learn(task_shape shape, const task_status& s, std::uint64_t start) {
     if (!s.finished())
         return;
     const double took = server_span_ms(s.creation_time, s.completion_time);
     if (took > 0)
-        model_.record(shape, took);
+        model_.record(shape, took, start);
 }
 
 } // namespace oneai::detail

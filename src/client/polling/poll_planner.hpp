@@ -9,6 +9,7 @@
 #include <oneai/poll_policy.hpp>
 #include <oneai/task_status.hpp>
 
+#include <chrono>
 #include <list>
 #include <tuple>
 #include <unordered_map>
@@ -20,8 +21,23 @@ class poll_planner {
     /// The plan for a task of this shape, or null: a schedule policy, or
     /// nothing known yet. Valid until the next call.
     const poll_plan* plan(const poll_policy& p, task_shape shape);
+    /// Whether a task of this shape with no plan should poll early, as a
+    /// scout: yes unless another task of its pipeline did within `window`.
+    /// What a scout learns serves them all, at one early poll, not hundreds.
+    bool scout(task_shape shape, std::chrono::steady_clock::time_point now,
+               std::chrono::milliseconds window);
+    /// The start number of a task starting now (see service_time_model).
+    std::uint64_t start() noexcept { return model_.start(); }
     /// Learns from a finished task, from the service's own times.
-    void learn(task_shape shape, const task_status& s);
+    void learn(task_shape shape, const task_status& s, std::uint64_t start);
+    /// A census of the tasks still running, each by its shape, start number
+    /// and age so far: what keeps the model unbiased while the long ones run.
+    void census_begin() { model_.census_begin(); }
+    void census(task_shape shape, std::uint64_t start, std::chrono::milliseconds age) {
+        model_.census(shape, start, static_cast<double>(age.count()));
+    }
+    void census_end() { model_.census_end(); }
+    bool census_wanted() const noexcept { return model_.census_wanted(); }
 
     const service_time_model& model() const noexcept { return model_; }
 
@@ -33,6 +49,8 @@ class poll_planner {
     static constexpr std::size_t max_plans = 256;
 
     service_time_model model_;
+    // The last scout of each pipeline; bounded (cleared when full).
+    std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> scouts_;
     std::list<std::pair<key, poll_plan>> plans_; // most recently used first
     std::unordered_map<key, std::list<std::pair<key, poll_plan>>::iterator, key_hash> index_;
 };

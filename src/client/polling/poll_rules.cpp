@@ -31,6 +31,14 @@ std::optional<poll_clock::time_point> planned(const poll_context& c, const poll_
     auto it = std::lower_bound(
         at.begin(), at.end(),
         static_cast<std::uint32_t>(std::clamp<long long>(earliest.count(), 0, UINT32_MAX)));
+    // A task whose plan changed (the estimate moved) lands between two of the
+    // new plan's polls: it skips one nearer than half the plan's gap there, or
+    // every change of estimate would cost it a poll.
+    if (it != at.end() && it != at.begin()) {
+        const auto elapsed = since(h.started, now).count();
+        if (static_cast<long long>(*it) - elapsed < (*it - *std::prev(it)) / 2)
+            ++it;
+    }
     if (it == at.end()) // past the plan's horizon the estimate was wrong for this task
         return now + unplanned_gap(c, h, now);
     return h.started + milliseconds(*it);
@@ -53,7 +61,8 @@ poll_step first_poll(const poll_context& c, const poll_history& h, poll_clock::t
     if (c.policy.mode == poll_mode::adaptive) {
         if (auto at = planned(c, h, now))
             return bounded(c, h, *at, now);
-        return bounded(c, h, now + c.policy.delays.base(), now);
+        return bounded(c, h, now + (c.scout ? c.policy.delays.base() : unplanned_gap(c, h, now)),
+                       now);
     }
     return bounded(c, h, now + c.policy.initial_delay, now);
 }

@@ -43,6 +43,11 @@ struct poll_context {
     std::optional<poll_clock::time_point> deadline;
     const poll_plan* plan = nullptr; // adaptive mode, when the service time is known
     std::chrono::milliseconds max_retry_after{60000};
+    /// Adaptive mode without a plan: whether this task polls first early
+    /// (after `delays.base()`), as a scout for its pipeline. Tasks that start
+    /// together with nothing known share one scout a second (see
+    /// poll_planner::scout) rather than each polling early.
+    bool scout = true;
 };
 
 /// When to send the first status request.
