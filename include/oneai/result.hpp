@@ -36,12 +36,18 @@ class result {
     /// Labels of one skill across all outputs.
     std::vector<const label*> labels_of(std::string_view skill) const;
 
-    /// The whole result as received, for fields this type does not model.
+    /// The whole result as received, for fields this type does not model
+    /// (parsed from raw_json() on first use; null when there is none).
     const boost::json::value& raw() const;
-    void set_raw(std::shared_ptr<const boost::json::value> raw) { raw_ = std::move(raw); }
+    /// The whole result as JSON text, for passing it on without a parse and
+    /// a serialisation (empty when there is none).
+    const std::string& raw_json() const;
+    void set_raw_json(std::string json);
 
   private:
-    std::shared_ptr<const boost::json::value> raw_;
+    // Shared: copies of a result are cheap. The tree is built only if asked for.
+    std::shared_ptr<const std::string> raw_json_;
+    mutable std::shared_ptr<const boost::json::value> raw_;
 };
 
 } // namespace oneai

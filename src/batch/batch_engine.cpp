@@ -35,12 +35,18 @@ double ms_since(clock::time_point t) {
 }
 
 // Per item between its submit and its outcome: what the outcome carries back.
-struct item_meta {
+// What an item's outcome line needs besides its task's status, kept from its
+// read to its outcome. Small on purpose: one per item in flight, and batches
+// hold hundreds of thousands. The task id lives in the scheduler's record.
+struct item_words { // the caller's id and other fields, for the few lines that have them
     std::string id;
     std::string echo_json;
-    clock::time_point started{}; // the task id lives in the scheduler's record, not here
+};
+struct item_meta {
+    clock::time_point started{};
     std::uint64_t fingerprint = 0;
-    double submit_ms = 0;
+    float submit_ms = 0;
+    std::unique_ptr<item_words> words; // null: no id, nothing to echo
 };
 
 // A submit from the moment its intent is staged until its answer.
@@ -315,8 +321,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         if (opts.ordered)
             order.push_back(index);
         item_meta& m = meta[index];
-        m.id = std::move(item.id);
-        m.echo_json = std::move(item.echo_json);
+        if (!item.id.empty() || !item.echo_json.empty())
+            m.words.reset(new item_words{std::move(item.id), std::move(item.echo_json)});
         m.fingerprint = item.fingerprint;
         m.started = clock::now();
         if (!item.invalid.empty()) {
@@ -444,7 +450,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         item_meta& m = meta[index];
         if (!ec) {
             submits.remove(sub);
-            m.submit_ms = ms_since(m.started);
+            m.submit_ms = static_cast<float>(ms_since(m.started));
             if (log)
                 log->submitted(index, t.id());
             schedule_flush();
@@ -574,8 +580,10 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
 
     void emit(batch_outcome o) {
         if (auto it = meta.find(o.index); it != meta.end()) {
-            o.id = std::move(it->second.id);
-            o.echo_json = std::move(it->second.echo_json);
+            if (auto& words = it->second.words) {
+                o.id = std::move(words->id);
+                o.echo_json = std::move(words->echo_json);
+            }
             o.submit_ms = it->second.submit_ms;
             o.total_ms = ms_since(it->second.started);
             fingerprints[o.index] = it->second.fingerprint;

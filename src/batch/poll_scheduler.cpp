@@ -77,14 +77,16 @@ struct record {
     std::uint32_t size = 0;  // the task's shape, for adaptive polling
     std::uint64_t pipeline = 0;
     std::uint64_t tag = 0;
-    std::uint64_t start = 0;       // the planner's start number
     std::int64_t started_ms = 0;   // -1: a free slot
     std::int64_t deadline_ms = -1; // -1: none
     std::uint32_t previous_delay_ms = 0;
     std::uint32_t running_at_ms = 0; // after started_ms, the last answer that said running
+    std::uint32_t start = 0;         // the planner's start number, its low bits (see full_start)
     std::uint16_t polls = 0;
     std::uint16_t policy = 0;
 };
+
+static_assert(sizeof(record) <= 72, "a record per task in flight: keep it small");
 
 // A status request under way: what stop() cancels, and its diagnostics.
 struct poll_under_way {
@@ -147,7 +149,8 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         // not its age now: it may have finished since, unseen.
         for (const record& r : records)
             if (r.started_ms >= 0 && r.running_at_ms > 0)
-                planner.census({r.pipeline, r.size}, r.start, milliseconds(r.running_at_ms));
+                planner.census({r.pipeline, r.size}, full_start(r.start),
+                               milliseconds(r.running_at_ms));
         planner.census_end();
         const auto took = std::chrono::duration_cast<milliseconds>(clock::now() - began);
         census_gap_ms = 50 * took.count();
@@ -278,6 +281,12 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                 c.get_options().retries.max_retry_after};
     }
     client::impl& state() { return *detail::client_access::state(c); }
+    // A record keeps 32 bits of its start number: tasks in flight started
+    // within the last four billion starts, so the rest follows from now.
+    std::uint64_t full_start(std::uint32_t low) {
+        const std::uint64_t now = state().planner.last_start();
+        return now - static_cast<std::uint32_t>(static_cast<std::uint32_t>(now) - low);
+    }
 
     void schedule_first(std::uint32_t slot) {
         record& r = records[slot];
@@ -299,7 +308,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                                             clock::now(), rng);
         if (step.what == detail::poll_step::action::finish) {
             if (!ec && s.finished())
-                state().planner.learn({r.pipeline, r.size}, s, r.start);
+                state().planner.learn({r.pipeline, r.size}, s, full_start(r.start));
             return complete(slot, step.ec, std::move(s));
         }
         if (!ec)
@@ -344,7 +353,7 @@ void poll_scheduler::add(const task& t, std::uint64_t tag, const poll_policy& po
     r.size = shape.size;
     r.policy = s.policy_index(policy);
     r.started_ms = s.now_ms();
-    r.start = s.state().planner.start();
+    r.start = static_cast<std::uint32_t>(s.state().planner.start());
     if (deadline)
         r.deadline_ms = std::chrono::duration_cast<milliseconds>(*deadline - s.epoch).count();
     ++s.live;

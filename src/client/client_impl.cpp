@@ -14,6 +14,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include <cstdlib>
 
@@ -30,12 +31,12 @@ milliseconds time_left(const client::impl::deadline& until) {
                     std::chrono::duration_cast<milliseconds>(*until - client::impl::clock::now()));
 }
 
-asio::awaitable<bool> cancelled() {
-    auto state = co_await asio::this_coro::cancellation_state;
-    co_return state.cancelled() != asio::cancellation_type::none;
-}
+// Whether the calling coroutine was asked to stop: written in place (no
+// coroutine of its own, which would cost a frame on every request).
+#define ONEAI_CANCELLED()                                                                          \
+    ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
 
-// Sleeps unless cancelled; false when cancelled.
+// Sleeps unless cancelled; false when cancelled. Callers skip it for no delay.
 asio::awaitable<bool> sleep_for(milliseconds d) {
     asio::steady_timer timer(co_await asio::this_coro::executor, d);
     auto [ec] = co_await timer.async_wait(use_tuple);
@@ -58,17 +59,32 @@ std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
 template <typename T, typename Parse>
 op_outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
     std::string why;
-    auto body = detail::parse_json(reply.body, why);
+    // The tree is read once into T and dropped: it lives on the stack, or in
+    // blocks freed all at once, not in an allocation per value.
+    unsigned char buffer[4096];
+    boost::json::monotonic_resource arena(buffer, sizeof buffer);
+    auto body = detail::parse_json(reply.body, why, &arena);
     if (!body) {
         diag.message = why;
         return {errc::bad_response, {}};
     }
     try {
-        return {{}, parse(*body)};
+        return {{}, parse(*body, reply.body)};
     } catch (const std::exception& e) {
         diag.message = e.what();
         return {errc::bad_response, {}};
     }
+}
+
+// The task id in a submit's answer, or why there is none.
+std::optional<std::string> submitted_id(std::string_view answer, std::string& why) {
+    unsigned char buffer[1024];
+    boost::json::monotonic_resource arena(buffer, sizeof buffer);
+    auto body = detail::parse_json(answer, why, &arena);
+    auto id = body ? detail::parse_submit_answer(*body) : std::nullopt;
+    if (body && !id)
+        why = "the submit answer has no task_id";
+    return id;
 }
 
 template <typename Request>
@@ -147,7 +163,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
     };
     for (unsigned attempt = 1;; ++attempt) {
         diag.attempts = attempt;
-        if (shut_down || co_await cancelled() || (attempt > 1 && stop_asked())) {
+        if (shut_down || ONEAI_CANCELLED() || (attempt > 1 && stop_asked())) {
             diag.request_sent = maybe_acted;
             co_return op_outcome<http_reply>{cancelled_error(), {}};
         }
@@ -190,7 +206,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
                 set_common_headers(req, *this);
                 if (method == http::verb::post)
                     req.set(http::field::content_type, "application/json");
-                req.body() = body;
+                req.body() = body; // kept: a retry sends it again
                 req.prepare_payload();
                 exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
                                                           !repeatable);
@@ -208,8 +224,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         outcome.transport = exchanged.ec;
         outcome.request_sent = exchanged.request_sent;
         diag.request_sent = maybe_acted || exchanged.request_sent;
-        if (exchanged.ec == asio::error::operation_aborted ||
-            (exchanged.ec && co_await cancelled()))
+        if (exchanged.ec == asio::error::operation_aborted || (exchanged.ec && ONEAI_CANCELLED()))
             co_return op_outcome<http_reply>{cancelled_error(), {}};
         if (exchanged.ec == errc::response_too_large) {
             diag.message =
@@ -267,7 +282,8 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         previous = decision.delay;
         if (!repeatable && !maybe_acted) // nothing exists yet: any cancellation may stop it again
             co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-        if (stop_asked() || !co_await sleep_for(decision.delay)) {
+        if (stop_asked() || (decision.delay.count() > 0 ? !co_await sleep_for(decision.delay)
+                                                        : ONEAI_CANCELLED())) {
             diag.request_sent = maybe_acted;
             co_return op_outcome<http_reply>{cancelled_error(), {}};
         }
@@ -296,11 +312,10 @@ asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, dia
     if (reply.ec)
         co_return op_outcome<task>{reply.ec, {}};
     std::string why;
-    auto body = detail::parse_json(reply.value.body, why);
-    auto id = body ? detail::parse_submit_answer(*body) : std::nullopt;
+    auto id = submitted_id(reply.value.body, why);
     if (!id) {
         // The task may exist, but without its id nobody can wait on it.
-        diag.message = body ? "the submit answer has no task_id" : why;
+        diag.message = why;
         co_return op_outcome<task>{errc::bad_response, {}};
     }
     if (!detail::is_task_id(*id)) {
@@ -357,7 +372,8 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
     detail::poll_step step = detail::first_poll(first, history, clock::now());
     task_status last;
     for (;;) {
-        if (!co_await sleep_for(std::chrono::duration_cast<milliseconds>(step.at - clock::now())))
+        const auto delay = std::chrono::duration_cast<milliseconds>(step.at - clock::now());
+        if (delay.count() > 0 ? !co_await sleep_for(delay) : ONEAI_CANCELLED())
             co_return op_outcome<result>{cancelled_error(), {}};
         diag.retry_after.reset(); // a hint applies to the answer that carried it only
         auto s = co_await status(t, until, diag);

@@ -6,8 +6,11 @@
 
 #include <oneai/poll_scheduler.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <functional>
 #include <map>
 
 using namespace oneai;
@@ -280,4 +283,34 @@ TEST_F(ClientTest, ShutdownEndsEveryOperation) {
     auto [ec, t] =
         complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
     EXPECT_EQ(ec, errc::client_shutdown);
+}
+
+TEST_F(ClientTest, AServerThatNeverAnswersTimesOutEveryAttempt) {
+    // Accepts, reads nothing, answers nothing: only the request timeout ends it.
+    namespace asio = boost::asio;
+    asio::ip::tcp::acceptor silent(io, {asio::ip::address_v4::loopback(), 0});
+    std::vector<asio::ip::tcp::socket> held;
+    std::function<void()> accept = [&] {
+        silent.async_accept([&](error_code ec, asio::ip::tcp::socket s) {
+            if (!ec) {
+                held.push_back(std::move(s));
+                accept();
+            }
+        });
+    };
+    accept();
+    opts.base_url = "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+    opts.request_timeout = std::chrono::milliseconds(200);
+    opts.retries.max_attempts = 2;
+    auto c = make_client();
+    diagnostics diag;
+    const auto started = std::chrono::steady_clock::now();
+    auto [ec, s] = complete<task_status>(
+        [&](auto h) { c->async_status(task("5a7c52b3-3bd5-4b1e-9f37-9f1e0c6f1d2a"), diag, h); });
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(ec, boost::beast::error::timeout) << ec.message();
+    EXPECT_EQ(diag.attempts, 2u);
+    EXPECT_GE(took, std::chrono::milliseconds(400)); // two whole timeouts...
+    EXPECT_LT(took, std::chrono::seconds(2));        // ...each ended within a tick
+    EXPECT_EQ(held.size(), 2u); // a connection that timed out is never used again
 }

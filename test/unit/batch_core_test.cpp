@@ -123,8 +123,8 @@ TEST(Journal, ReplaysEveryEventKindAndCutsATornTailBeforeAppending) {
     std::string line;
     while (std::getline(in, line))
         EXPECT_TRUE(line.starts_with("oneai-journal ") ||
-                    line.size() > 2 && line[1] == ' ' &&
-                        std::string("ITUEF").find(line[0]) != std::string::npos)
+                    (line.size() > 2 && line[1] == ' ' &&
+                     std::string("ITUEF").find(line[0]) != std::string::npos))
             << line;
     detail::journal j(path);
     EXPECT_TRUE(j.load().finished.contains(2));

@@ -267,6 +267,23 @@ TEST(ResponseCodec, BothResultShapes) {
     EXPECT_FALSE(legacy.summary());
 }
 
+TEST(ResponseCodec, TheResultIsPassedOnAsTheServiceWroteIt) {
+    const std::string text =
+        R"({ "task_id":"t", "odd}\"key":{"a":"}]\"{","b":[1,{"c":"]"}]},)"
+        R"( "status":"COMPLETED" , "result" : {"status":"success","output":[],"note":"x\"}"} })";
+    EXPECT_EQ(member_text(text, "result"), R"({"status":"success","output":[],"note":"x\"}"})");
+    EXPECT_EQ(member_text(text, "status"), R"("COMPLETED")");
+    EXPECT_EQ(member_text(text, "missing"), "");
+    EXPECT_EQ(member_text("[1,2]", "result"), "");
+    auto s = parse_task_status(boost::json::parse(text), text);
+    ASSERT_TRUE(s.result);
+    EXPECT_EQ(s.result->raw_json(), member_text(text, "result"));
+    EXPECT_EQ(s.result->raw().at("note"), "x\"}");
+    // Without the text, the tree is serialised: the same value.
+    auto again = parse_task_status(boost::json::parse(text));
+    EXPECT_EQ(boost::json::parse(again.result->raw_json()), s.result->raw());
+}
+
 TEST(ResponseCodec, CsvRows) {
     auto r = parse_result(boost::json::parse(R"({"status":"success","outputs":[
         {"input":[{"utterance":"a"}],"output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"contents":[{"utterance":"a"}],"labels":[]}]},

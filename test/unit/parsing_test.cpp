@@ -3,6 +3,7 @@
 
 #include <oneai/emulator/latency_model.hpp>
 
+#include "client/core/server_time.hpp"
 #include "common/duration_text.hpp"
 #include "common/histogram.hpp"
 #include "emulator/base64.hpp"
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <vector>
 
@@ -99,6 +101,24 @@ TEST(TaskId, RejectsNonCanonicalText) {
 TEST(TimeText, IsoTimesHaveSixFractionDigits) {
     EXPECT_EQ(detail::format_iso_utc(1661073339007000), "2022-08-21T09:15:39.007000");
     EXPECT_EQ(detail::format_iso_utc(0), "1970-01-01T00:00:00.000000");
+}
+
+TEST(TimeText, ServiceTimesSpanInMilliseconds) {
+    EXPECT_DOUBLE_EQ(
+        oneai::detail::server_span_ms("2022-08-21T09:15:39.007000", "2022-08-21T09:15:41.507000"),
+        2500.0);
+    // Across a leap day, and from a time without a fraction.
+    EXPECT_DOUBLE_EQ(oneai::detail::server_span_ms("2024-02-28T23:59:59", "2024-03-01T00:00:00.5"),
+                     (86400.0 + 1.5) * 1000);
+    // Agrees with the emulator's formatting over the years.
+    for (std::int64_t micros : {0ll, 951782400000000ll, 1661073339007000ll, 4102444799999999ll})
+        EXPECT_DOUBLE_EQ(oneai::detail::server_span_ms(detail::format_iso_utc(0),
+                                                       detail::format_iso_utc(micros)),
+                         std::round(static_cast<double>(micros) / 1000.0 * 1000.0) / 1000.0)
+            << micros;
+    EXPECT_EQ(oneai::detail::server_span_ms("yesterday", "2022-08-21T09:15:41"), 0.0);
+    EXPECT_EQ(oneai::detail::server_span_ms("2022-13-21T09:15:39", "2022-08-21T09:15:41"), 0.0);
+    EXPECT_EQ(oneai::detail::server_span_ms("2022-08-21T09:15:41", "2022-08-21T09:15:39"), 0.0);
 }
 
 TEST(TimeText, MediaOffsetsParseAndFormat) {

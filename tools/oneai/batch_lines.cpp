@@ -130,12 +130,19 @@ batch_item parse_input_line(std::string_view line, std::uint64_t index, const fi
 }
 
 std::string format_outcome(const batch_outcome& o) {
-    json::object line;
-    line["index"] = o.index; // first, so a resume can read it without parsing the whole line
-    line["id"] = o.id.empty() ? json::value(nullptr) : json::value(o.id);
-    line["task_id"] = o.task_id.empty() ? json::value(nullptr) : json::value(o.task_id);
-    line["status"] = to_string(o.what);
-    line["result"] = o.result ? o.result->raw() : json::value(nullptr);
+    // The head is written by hand: "index" first, so a resume can read it
+    // without parsing the whole line, and the result passed through as the
+    // service sent it, without building and serialising its tree again.
+    std::string out = "{\"index\":" + std::to_string(o.index) + ",\"id\":";
+    out += o.id.empty() ? "null" : json::serialize(std::string_view(o.id));
+    out += ",\"task_id\":";
+    out += o.task_id.empty() ? "null" : json::serialize(std::string_view(o.task_id));
+    out += ",\"status\":\"";
+    out += to_string(o.what);
+    out += "\",\"result\":";
+    out += o.result && !o.result->raw_json().empty() ? o.result->raw_json() : "null";
+
+    json::object line; // the rest
     if (o.ec) {
         json::object err{{"code", error_name(o.ec)},
                          {"message", o.diag.message.empty() ? o.ec.message() : o.diag.message}};
@@ -163,10 +170,17 @@ std::string format_outcome(const batch_outcome& o) {
         auto echo = json::parse(o.echo_json, ec);
         if (!ec && echo.is_object())
             for (const auto& [k, v] : echo.as_object())
-                if (!line.contains(k))
+                if (!line.contains(k) && k != "index" && k != "id" && k != "task_id" &&
+                    k != "status" && k != "result")
                     line[k] = v;
     }
-    return json::serialize(line) + "\n";
+    const std::string rest = json::serialize(line); // "{...}": its members follow the head
+    if (rest.size() > 2) {
+        out += ',';
+        out.append(rest, 1, rest.size() - 2);
+    }
+    out += "}\n";
+    return out;
 }
 
 bool read_outcome_key(std::string_view line, std::uint64_t& index, std::string_view& status) {

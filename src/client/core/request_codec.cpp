@@ -95,12 +95,28 @@ encoded_request encode_request(const pipeline& p, const input& in, bool async) {
         out.file = f;
         return out;
     }
+    out.target_suffix = async ? "/async" : "";
+    const auto* text = std::get_if<text_input>(&in);
+    const auto* url = std::get_if<url_input>(&in);
+    if (text || url) { // the common case, written directly: no JSON tree for one string
+        std::string type = p.input_type_override();
+        const std::string steps = json::serialize(steps_json(p));
+        const std::string_view value = text ? std::string_view(text->text) : url->url;
+        std::string& body = out.json_body;
+        body.reserve(80 + steps.size() + value.size() + value.size() / 8);
+        body += R"({"input_type":)";
+        body += json::serialize(type.empty() ? std::string_view("article") : type);
+        body += R"(,"output_type":"json","multilingual":)";
+        body += p.is_multilingual() ? "true" : "false";
+        body += R"(,"steps":)";
+        body += steps;
+        body += R"(,"input":)";
+        body += json::serialize(value);
+        body += '}';
+        return out;
+    }
     json::object body = fields(p, in);
-    if (const auto* t = std::get_if<text_input>(&in)) {
-        body["input"] = t->text;
-    } else if (const auto* u = std::get_if<url_input>(&in)) {
-        body["input"] = u->url;
-    } else if (const auto* c = std::get_if<conversation_input>(&in)) {
+    if (const auto* c = std::get_if<conversation_input>(&in)) {
         json::array utterances;
         for (const auto& u : c->utterances) {
             json::object item{{"speaker", u.speaker}, {"utterance", u.text}};
@@ -110,7 +126,6 @@ encoded_request encode_request(const pipeline& p, const input& in, bool async) {
         }
         body["input"] = std::move(utterances);
     }
-    out.target_suffix = async ? "/async" : "";
     out.json_body = json::serialize(body);
     return out;
 }

@@ -148,9 +148,10 @@ task_state state_of(std::string_view s) {
 
 } // namespace
 
-std::optional<boost::json::value> parse_json(std::string_view text, std::string& why) {
+std::optional<boost::json::value> parse_json(std::string_view text, std::string& why,
+                                             boost::json::storage_ptr storage) {
     boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
+    json::value v = json::parse(text, ec, std::move(storage));
     if (ec) {
         why = "the body is not valid JSON: " + ec.message();
         return std::nullopt;
@@ -168,16 +169,85 @@ std::optional<std::string> parse_submit_answer(const json::value& body) {
     return id;
 }
 
-result parse_result(const json::value& body) {
+result parse_result(const json::value& body, std::string_view text) {
     const auto* o = body.if_object();
     if (!o)
         bad("the result is not an object");
     result r = parse_result_object(*o);
-    r.set_raw(std::make_shared<const json::value>(body));
+    // As text: the tree may live in a caller's arena.
+    r.set_raw_json(text.empty() ? json::serialize(body) : std::string(text));
     return r;
 }
 
-task_status parse_task_status(const json::value& body) {
+namespace {
+
+std::size_t skip_space(std::string_view t, std::size_t i) {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t'))
+        ++i;
+    return i;
+}
+
+std::size_t skip_string(std::string_view t, std::size_t i) { // t[i] == '"'
+    for (++i; i < t.size(); ++i) {
+        if (t[i] == '\\')
+            ++i;
+        else if (t[i] == '"')
+            return i + 1;
+    }
+    return t.size();
+}
+
+std::size_t skip_value(std::string_view t, std::size_t i) {
+    if (i >= t.size())
+        return i;
+    if (t[i] == '"')
+        return skip_string(t, i);
+    if (t[i] == '{' || t[i] == '[') {
+        int depth = 0;
+        while (i < t.size()) {
+            if (t[i] == '"') {
+                i = skip_string(t, i);
+                continue;
+            }
+            if (t[i] == '{' || t[i] == '[')
+                ++depth;
+            else if ((t[i] == '}' || t[i] == ']') && --depth == 0)
+                return i + 1;
+            ++i;
+        }
+        return i;
+    }
+    while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' &&
+           t[i] != '\n' && t[i] != '\r' && t[i] != '\t')
+        ++i;
+    return i;
+}
+
+} // namespace
+
+std::string_view member_text(std::string_view t, std::string_view key) {
+    std::size_t i = skip_space(t, 0);
+    if (i >= t.size() || t[i] != '{')
+        return {};
+    for (i = skip_space(t, i + 1); i < t.size() && t[i] == '"';) {
+        const std::size_t key_end = skip_string(t, i);
+        const std::string_view name = t.substr(i + 1, key_end - i - 2);
+        i = skip_space(t, key_end);
+        if (i >= t.size() || t[i] != ':')
+            return {};
+        const std::size_t value = skip_space(t, i + 1);
+        i = skip_value(t, value);
+        if (name == key)
+            return t.substr(value, i - value);
+        i = skip_space(t, i);
+        if (i >= t.size() || t[i] != ',')
+            return {};
+        i = skip_space(t, i + 1);
+    }
+    return {};
+}
+
+task_status parse_task_status(const json::value& body, std::string_view text) {
     const auto* o = body.if_object();
     if (!o)
         bad("the task status is not an object");
@@ -194,7 +264,7 @@ task_status parse_task_status(const json::value& body) {
         const auto* r = o->if_contains("result");
         if (!r || !r->is_object())
             bad("a COMPLETED task has no result");
-        s.result = parse_result(*r);
+        s.result = parse_result(*r, text.empty() ? text : member_text(text, "result"));
     } else if (s.state == task_state::failed) {
         // Spec 9.1: the error is in `error` (docs) or `result` (what the SDKs read).
         const json::object* err = nullptr;

@@ -1,6 +1,7 @@
 #include <oneai/result.hpp>
 #include <oneai/task_status.hpp>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <charconv>
@@ -69,7 +70,23 @@ std::vector<const label*> result::labels_of(std::string_view skill) const {
 
 const boost::json::value& result::raw() const {
     static const boost::json::value null_value;
+    if (!raw_ && raw_json_ && !raw_json_->empty()) {
+        boost::system::error_code ec; // it was valid JSON when the answer was read
+        auto tree = boost::json::parse(*raw_json_, ec);
+        if (!ec)
+            raw_ = std::make_shared<const boost::json::value>(std::move(tree));
+    }
     return raw_ ? *raw_ : null_value;
+}
+
+const std::string& result::raw_json() const {
+    static const std::string none;
+    return raw_json_ ? *raw_json_ : none;
+}
+
+void result::set_raw_json(std::string json) {
+    raw_json_ = std::make_shared<const std::string>(std::move(json));
+    raw_.reset();
 }
 
 const char* to_string(task_state s) noexcept {

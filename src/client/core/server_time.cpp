@@ -1,27 +1,50 @@
 #include "server_time.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 
 namespace oneai::detail {
 namespace {
 
+// Days from 1970-01-01 to a civil date (proleptic Gregorian): eras of 400
+// years, each 146097 days, counted from March so the leap day falls last.
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const auto year_of_era = static_cast<unsigned>(y - era * 400);
+    const unsigned day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + static_cast<long long>(day_of_era) - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.ffffff]", read by hand: it is parsed for every
+// finished task, and sscanf and timegm cost more than the rest of the answer.
 bool parse_time(const std::string& t, long long& seconds, double& fraction) {
-    std::tm tm{};
-    int consumed = 0;
-    if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+    auto digits = [&](std::size_t at, std::size_t n, unsigned& out) {
+        if (at + n > t.size())
+            return false;
+        out = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (t[i] < '0' || t[i] > '9')
+                return false;
+            out = out * 10 + static_cast<unsigned>(t[i] - '0');
+        }
+        return true;
+    };
+    unsigned year, month, day, hour, minute, second;
+    if (!digits(0, 4, year) || t[4] != '-' || !digits(5, 2, month) || t[7] != '-' ||
+        !digits(8, 2, day) || (t[10] != 'T' && t[10] != ' ') || !digits(11, 2, hour) ||
+        t[13] != ':' || !digits(14, 2, minute) || t[16] != ':' || !digits(17, 2, second))
         return false;
-    fraction = static_cast<std::size_t>(consumed) < t.size() && t[consumed] == '.'
-                   ? std::strtod(t.c_str() + consumed, nullptr)
-                   : 0.0;
-    if (!(fraction >= 0.0 && fraction < 1.0))
-        fraction = 0.0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    seconds = static_cast<long long>(timegm(&tm));
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return false;
+    fraction = 0;
+    if (t.size() > 19 && t[19] == '.') {
+        double scale = 0.1;
+        for (std::size_t i = 20; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10)
+            fraction += (t[i] - '0') * scale;
+    }
+    seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -16,8 +17,19 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 } // namespace
 
-connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name)
-    : server_name_(std::move(server_name)) {
+// Watches the connection for the length of one operation.
+struct connection::deadline_guard {
+    connection& c;
+    deadline_guard(connection& conn, std::chrono::milliseconds timeout) : c(conn) {
+        c.expired_ = false;
+        c.deadlines_.watch(c, std::chrono::steady_clock::now() + timeout);
+    }
+    ~deadline_guard() { c.deadlines_.unwatch(c); }
+};
+
+connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name,
+                       exchange_deadlines& deadlines)
+    : server_name_(std::move(server_name)), deadlines_(deadlines) {
     if (tls) {
         secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex, *tls);
         if (tls->native_handle() &&
@@ -30,23 +42,38 @@ connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::s
     }
 }
 
+connection::~connection() {
+    deadlines_.unwatch(*this);
+}
+
 beast::tcp_stream& connection::tcp() {
     return secure_ ? secure_->next_layer() : *plain_;
 }
 
+void connection::expire() {
+    expired_ = true;
+    reusable_ = false;
+    error_code ignored;
+    tcp().socket().cancel(ignored);
+}
+
+error_code connection::timed_out_or(error_code ec) const {
+    return ec && expired_ ? error_code(beast::error::timeout) : ec;
+}
+
 asio::awaitable<error_code> connection::connect(asio::ip::tcp::resolver::results_type endpoints,
                                                 std::chrono::milliseconds timeout) {
-    tcp().expires_after(timeout);
+    deadline_guard guard(*this, timeout);
     auto [ec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
+    ec = timed_out_or(ec);
     if (!ec) {
         tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);
         ec = {};
     }
     if (!ec && secure_) {
-        tcp().expires_after(timeout);
         std::tie(ec) = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+        ec = timed_out_or(ec);
     }
-    tcp().expires_never();
     reusable_ = !ec;
     co_return ec;
 }
@@ -57,12 +84,12 @@ connection::run_exchange(Stream& s, Request& request, std::chrono::milliseconds 
                          std::size_t max_response, bool final_once_written) {
     exchange_result out;
     reusable_ = false; // until the exchange completes cleanly
-    tcp().expires_after(timeout);
+    deadline_guard guard(*this, timeout);
     http::serializer<true, typename Request::body_type> writer(request);
     auto [write_ec, written] = co_await http::async_write(s, writer, use_tuple);
     out.request_sent = written > 0;
     if (write_ec) {
-        out.ec = write_ec;
+        out.ec = timed_out_or(write_ec);
         co_return out;
     }
     if (final_once_written)
@@ -72,13 +99,12 @@ connection::run_exchange(Stream& s, Request& request, std::chrono::milliseconds 
     parser.header_limit(64 * 1024);
     auto [read_ec, read] = co_await http::async_read(s, buffer_, parser, use_tuple);
     out.response_started = read > 0 || parser.got_some();
-    tcp().expires_never();
     if (read_ec == http::error::body_limit || read_ec == http::error::buffer_overflow) {
         out.ec = errc::response_too_large;
         co_return out;
     }
     if (read_ec) {
-        out.ec = read_ec;
+        out.ec = timed_out_or(read_ec);
         co_return out;
     }
     out.response = parser.release();

@@ -2,6 +2,8 @@
 // One HTTP/1.1 connection, plain or TLS, used for one exchange at a time.
 // After an error, a timeout or a cancelled exchange it is not reusable.
 
+#include "exchange_deadlines.hpp"
+
 #include <oneai/error.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -35,10 +37,15 @@ struct exchange_result {
     string_response response;
 };
 
-class connection {
+class connection : private exchange_deadlines::watched {
   public:
     /// `tls` null for plain HTTP. `server_name` is sent as SNI and verified.
-    connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name);
+    /// `deadlines` times out its connect and exchanges; it outlives the connection.
+    connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name,
+               exchange_deadlines& deadlines);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
 
     asio::awaitable<error_code> connect(asio::ip::tcp::resolver::results_type endpoints,
                                         std::chrono::milliseconds timeout);
@@ -54,7 +61,8 @@ class connection {
 
     /// False after anything that leaves the stream in an unknown state.
     bool reusable() const noexcept { return reusable_; }
-    /// A kept-alive connection the server has closed meanwhile (checked without blocking).
+    /// A kept-alive connection the server has closed meanwhile (checked
+    /// without blocking, at the cost of a system call).
     bool closed_by_peer();
     void close();
 
@@ -72,9 +80,16 @@ class connection {
                       bool final_once_written);
 
     beast::tcp_stream& tcp();
+    void expire() override; // the deadline passed: cancel what is under way
+    struct deadline_guard;
+    // Beast's error for an operation that ran out of time, when it did.
+    error_code timed_out_or(error_code ec) const;
+
     std::unique_ptr<beast::tcp_stream> plain_;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure_;
     std::string server_name_;
+    exchange_deadlines& deadlines_;
+    bool expired_ = false;
     beast::flat_buffer buffer_;
     bool reusable_ = false;
 };

@@ -11,7 +11,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context* tls, base_url where,
                                  pool_settings settings)
-    : ex_(std::move(ex)), tls_(tls), where_(std::move(where)), settings_(settings) {}
+    : ex_(std::move(ex)), deadlines_(ex_), tls_(tls), where_(std::move(where)),
+      settings_(settings) {}
 
 asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::results_type& out) {
     if (!resolved_) {
@@ -34,9 +35,9 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
         while (!fresh_only && !idle_.empty()) {
             std::unique_ptr<connection> c = std::move(idle_.back());
             idle_.pop_back();
-            const bool too_old =
-                std::chrono::steady_clock::now() - c->idle_since > settings_.idle_timeout;
-            if (too_old || c->closed_by_peer()) {
+            const auto idle_for = std::chrono::steady_clock::now() - c->idle_since;
+            if (idle_for > settings_.idle_timeout ||
+                (idle_for >= settings_.check_idle_after && c->closed_by_peer())) {
                 c->close();
                 --open_;
                 continue;
@@ -56,7 +57,8 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
             asio::ip::tcp::resolver::results_type endpoints;
             error_code ec = co_await resolve(endpoints);
             auto c = std::make_unique<connection>(
-                ex_, tls_, settings_.server_name.empty() ? where_.host : settings_.server_name);
+                ex_, tls_, settings_.server_name.empty() ? where_.host : settings_.server_name,
+                deadlines_);
             if (!ec)
                 ec = co_await c->connect(endpoints, settings_.connect_timeout);
             if (ec) {

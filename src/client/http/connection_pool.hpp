@@ -29,6 +29,10 @@ struct pool_settings {
     std::chrono::milliseconds connect_timeout{10000};
     /// Name sent as SNI and verified in the certificate; empty = the URL's host.
     std::string server_name;
+    /// An idle connection reused after this long is first checked for a
+    /// close by the server (a system call); sooner, a close is unlikely, and
+    /// a server closing after N requests says so in its last answer.
+    std::chrono::milliseconds check_idle_after{250};
 };
 
 struct pool_counters {
@@ -65,6 +69,7 @@ class connection_pool {
     asio::awaitable<error_code> resolve(asio::ip::tcp::resolver::results_type& out);
 
     asio::any_io_executor ex_;
+    exchange_deadlines deadlines_; // before the connections: they unwatch on destruction
     asio::ssl::context* tls_;
     base_url where_;
     pool_settings settings_;

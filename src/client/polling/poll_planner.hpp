@@ -28,6 +28,7 @@ class poll_planner {
                std::chrono::milliseconds window);
     /// The start number of a task starting now (see service_time_model).
     std::uint64_t start() noexcept { return model_.start(); }
+    std::uint64_t last_start() const noexcept { return model_.last_start(); }
     /// Learns from a finished task, from the service's own times.
     void learn(task_shape shape, const task_status& s, std::uint64_t start);
     /// A census of the tasks still running, each by its shape, start number

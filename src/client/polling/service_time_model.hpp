@@ -43,6 +43,7 @@ class service_time_model {
 
     /// The start number of a task starting now (the order weights samples by).
     std::uint64_t start() noexcept { return ++started_; }
+    std::uint64_t last_start() const noexcept { return started_; }
     /// A finished task of this shape, started as number `start`, took `took_ms`.
     void record(task_shape shape, double took_ms, std::uint64_t start);
     /// Records a task that started just now (for callers with no start number).
