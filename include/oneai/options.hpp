@@ -18,8 +18,11 @@ struct options {
     /// Empty: `cpp-sdk/<version>/<install id>`.
     std::string user_agent{};
 
+    /// Connecting (and the TLS handshake). Timeouts end within 50 ms of
+    /// their time: one timer watches every connection's.
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
-    /// One HTTP exchange (write the request, read the whole response).
+    /// One HTTP exchange (write the request, read the whole response);
+    /// fails with boost::beast::error::timeout.
     std::chrono::milliseconds request_timeout{std::chrono::seconds{60}};
     /// Default deadline of a whole wait or run (submit and polling); 0 = none.
     std::chrono::milliseconds task_deadline{std::chrono::hours{1}};

@@ -37,7 +37,8 @@ class result {
     std::vector<const label*> labels_of(std::string_view skill) const;
 
     /// The whole result as received, for fields this type does not model
-    /// (parsed from raw_json() on first use; null when there is none).
+    /// (parsed from raw_json() on first use, once even across threads; null
+    /// when there is none).
     const boost::json::value& raw() const;
     /// The whole result as JSON text, for passing it on without a parse and
     /// a serialisation (empty when there is none).
@@ -45,9 +46,9 @@ class result {
     void set_raw_json(std::string json);
 
   private:
-    // Shared: copies of a result are cheap. The tree is built only if asked for.
-    std::shared_ptr<const std::string> raw_json_;
-    mutable std::shared_ptr<const boost::json::value> raw_;
+    // Shared by copies, which stay cheap; the tree is built only if asked for.
+    struct raw_text;
+    std::shared_ptr<raw_text> raw_;
 };
 
 } // namespace oneai

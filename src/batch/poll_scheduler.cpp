@@ -13,6 +13,7 @@
 #include <list>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 namespace oneai {
 namespace asio = boost::asio;
@@ -104,10 +105,20 @@ struct heap_entry {
 
 struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     impl(client& c_, scheduler_options o, completion_handler done)
-        : c(c_), opts(std::move(o)), on_done(std::move(done)), timer(c_.get_executor()),
-          epoch(clock::now()), rng(std::random_device{}()) {}
+        : c(c_), census_of(detail::client_access::state(c_)), opts(std::move(o)),
+          on_done(std::move(done)), timer(c_.get_executor()), epoch(clock::now()),
+          rng(std::random_device{}()) {
+        census_of->planner.census_source(+1);
+    }
+    ~impl() { stop_census(); }
+    // Held, not reached through the client: the client may be gone by the stop.
+    void stop_census() {
+        if (census_of)
+            std::exchange(census_of, nullptr)->planner.census_source(-1);
+    }
 
     client& c;
+    std::shared_ptr<client::impl> census_of; // whose model this scheduler takes censuses for
     scheduler_options opts;
     completion_handler on_done;
     asio::steady_timer timer;
@@ -128,6 +139,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     common::histogram lag;
     std::uint64_t lag_max = 0;
     std::mt19937_64 rng;
+    bool adaptive_in_use = false;    // some task polls adaptively
     std::int64_t next_census_ms = 0; // when one is due
     std::int64_t census_gap_ms = 0;  // the least time between two (2% of the thread)
     std::int64_t last_census_ms = -1;
@@ -174,6 +186,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                 return static_cast<std::uint16_t>(i);
         }
         policies.push_back(p);
+        adaptive_in_use = adaptive_in_use || p.mode == poll_mode::adaptive;
         return static_cast<std::uint16_t>(policies.size() - 1);
     }
 
@@ -198,7 +211,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 
     // Sends the status requests that are due, within the concurrency and rate limits.
     void pump() {
-        if (!stopped && live > 0) {
+        if (!stopped && live > 0 && adaptive_in_use) { // only adaptive polling reads the model
             const auto now = now_ms();
             if (state().planner.census_wanted())
                 next_census_ms = std::min(next_census_ms, std::max(now + census_settle_ms,
@@ -366,6 +379,7 @@ void poll_scheduler::stop() {
     if (s.stopped)
         return;
     s.stopped = true;
+    s.stop_census();
     s.timer.cancel();
     auto under_way = s.polls_under_way;
     for (auto& poll : under_way)

@@ -180,7 +180,9 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         // A kept-alive connection that the server closed is replaced once by a
         // fresh one, when nothing of the request can have been acted on.
         for (bool fresh_only = false;;) {
-            auto lease = co_await pool->acquire(fresh_only);
+            // A submit is never written on a connection the server closed: it
+            // could not be resent, and its fate would be unknown.
+            auto lease = co_await pool->acquire(fresh_only, !repeatable);
             if (lease.ec) {
                 exchanged = {};
                 exchanged.ec = lease.ec;

@@ -279,6 +279,13 @@ TEST(ResponseCodec, TheResultIsPassedOnAsTheServiceWroteIt) {
     ASSERT_TRUE(s.result);
     EXPECT_EQ(s.result->raw_json(), member_text(text, "result"));
     EXPECT_EQ(s.result->raw().at("note"), "x\"}");
+    // A repeated key: the last one, as the parser keeps.
+    EXPECT_EQ(member_text(R"({"result":1,"result":{"a":2}})", "result"), R"({"a":2})");
+    // Pretty-printed by the service: written again on one line (JSON Lines).
+    const std::string pretty = "{\"task_id\":\"t\",\"status\":\"COMPLETED\",\"result\":{\n  "
+                               "\"status\": \"success\",\n  \"output\": []\n}\n}\n";
+    auto spaced = parse_task_status(boost::json::parse(pretty), pretty);
+    EXPECT_EQ(spaced.result->raw_json(), R"({"status":"success","output":[]})");
     // Without the text, the tree is serialised: the same value.
     auto again = parse_task_status(boost::json::parse(text));
     EXPECT_EQ(boost::json::parse(again.result->raw_json()), s.result->raw());

@@ -226,8 +226,7 @@ TEST(ServiceTimeModel, PlansOnlyOnceAFewTasksFinishedAndTheRunningOnesWereCounte
     // With a scheduler counting running tasks, a pipeline that just became
     // known waits for the census: its first finishers are its short tasks.
     service_time_model counted;
-    counted.census_begin();
-    counted.census_end();
+    counted.census_source(+1);
     for (unsigned i = 0; i < service_time_model::min_samples; ++i)
         counted.record({5, 5}, 1000);
     EXPECT_TRUE(counted.census_wanted());
@@ -236,6 +235,14 @@ TEST(ServiceTimeModel, PlansOnlyOnceAFewTasksFinishedAndTheRunningOnesWereCounte
     counted.census_end();
     EXPECT_FALSE(counted.census_wanted());
     EXPECT_TRUE(counted.estimate({5, 5}));
+    // A pipeline that becomes known after the last scheduler stopped is
+    // planned for at once: no census is coming.
+    for (unsigned i = 0; i < service_time_model::min_samples - 1; ++i)
+        counted.record({6, 5}, 1000);
+    counted.record({6, 5}, 1000);
+    EXPECT_FALSE(counted.estimate({6, 5}));
+    counted.census_source(-1);
+    EXPECT_TRUE(counted.estimate({6, 5}));
 }
 
 TEST(ServiceTimeModel, TasksStillRunningKeepTheEstimateUnbiased) {
@@ -268,4 +275,23 @@ TEST(ServiceTimeModel, TasksStillRunningKeepTheEstimateUnbiased) {
     EXPECT_LT(biased->median_ms, 1600);
     EXPECT_NEAR(corrected->median_ms, 3000, 500);
     EXPECT_NEAR(corrected->sigma, 0.8, 0.2);
+}
+
+TEST(ServiceTimeModel, ASizeUnseenForMillionsOfStartsIsForgottenCleanly) {
+    // Weights grow with each start and are scaled back now and then: a size
+    // not seen again for millions of starts decays to nothing and is dropped
+    // whole, never left with a count and no weight.
+    service_time_model m;
+    for (std::uint64_t start = 1; start <= 5; ++start)
+        m.record({1, 10}, 500, start);
+    for (std::uint64_t k = 1; k <= 40; ++k)
+        m.record({1, 1000}, 4000, k * 100'000);
+    m.census_begin();
+    m.census({1, 10}, 4'000'000, 200);
+    m.census({1, 1000}, 4'000'000, 200);
+    m.census_end();
+    const auto small = m.estimate({1, 10}); // from the sizes still known
+    ASSERT_TRUE(small);
+    EXPECT_TRUE(std::isfinite(small->median_ms) && std::isfinite(small->sigma));
+    EXPECT_NEAR(small->median_ms, 4000, 2000);
 }

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace oneai::detail {
@@ -174,8 +175,17 @@ result parse_result(const json::value& body, std::string_view text) {
     if (!o)
         bad("the result is not an object");
     result r = parse_result_object(*o);
-    // As text: the tree may live in a caller's arena.
-    r.set_raw_json(text.empty() ? json::serialize(body) : std::string(text));
+    // As text: the tree may live in a caller's arena. The service's own text
+    // is kept when it is one line (JSON Lines output splices it as is);
+    // pretty-printed text is written again, compact.
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                             text.back() == '\r'))
+        text.remove_suffix(1);
+    const bool one_line = !text.empty() && !std::memchr(text.data(), '\n', text.size()) &&
+                          !std::memchr(text.data(), '\r', text.size());
+    r.set_raw_json(one_line ? std::string(text) : json::serialize(body));
     return r;
 }
 
@@ -189,10 +199,15 @@ std::size_t skip_space(std::string_view t, std::size_t i) {
 
 std::size_t skip_string(std::string_view t, std::size_t i) { // t[i] == '"'
     for (++i; i < t.size(); ++i) {
-        if (t[i] == '\\')
-            ++i;
-        else if (t[i] == '"')
-            return i + 1;
+        // To the next quote or backslash at once: strings are most of the text.
+        const auto* at = static_cast<const char*>(std::memchr(t.data() + i, '"', t.size() - i));
+        if (!at)
+            return t.size();
+        const auto* escape =
+            static_cast<const char*>(std::memchr(t.data() + i, '\\', at - (t.data() + i)));
+        if (!escape)
+            return static_cast<std::size_t>(at - t.data()) + 1;
+        i = static_cast<std::size_t>(escape - t.data()) + 1; // skip the escaped character
     }
     return t.size();
 }
@@ -229,6 +244,7 @@ std::string_view member_text(std::string_view t, std::string_view key) {
     std::size_t i = skip_space(t, 0);
     if (i >= t.size() || t[i] != '{')
         return {};
+    std::string_view found;
     for (i = skip_space(t, i + 1); i < t.size() && t[i] == '"';) {
         const std::size_t key_end = skip_string(t, i);
         const std::string_view name = t.substr(i + 1, key_end - i - 2);
@@ -237,14 +253,14 @@ std::string_view member_text(std::string_view t, std::string_view key) {
             return {};
         const std::size_t value = skip_space(t, i + 1);
         i = skip_value(t, value);
-        if (name == key)
-            return t.substr(value, i - value);
+        if (name == key) // the last of duplicates, as parsers keep
+            found = t.substr(value, i - value);
         i = skip_space(t, i);
         if (i >= t.size() || t[i] != ',')
-            return {};
+            return found;
         i = skip_space(t, i + 1);
     }
-    return {};
+    return found;
 }
 
 task_status parse_task_status(const json::value& body, std::string_view text) {

@@ -25,8 +25,8 @@ task_status parse_task_status(const boost::json::value& body, std::string_view t
 /// Throws std::runtime_error when `body` is not a pipeline result.
 result parse_result(const boost::json::value& body, std::string_view text = {});
 
-/// The text of a top-level member's value in a valid JSON object's text, or
-/// empty (absent, or a key written with escapes).
+/// The text of a top-level member's value in a valid JSON object's text (the
+/// last, if the key repeats), or empty (absent, or a key written with escapes).
 std::string_view member_text(std::string_view object_text, std::string_view key);
 /// Copies an error body's fields into `diag` (leaves it alone when it is not one).
 void read_error_body(std::string_view body, diagnostics& diag);

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <charconv>
+#include <mutex>
 
 namespace oneai {
 
@@ -68,25 +69,33 @@ std::vector<const label*> result::labels_of(std::string_view skill) const {
     return out;
 }
 
+struct result::raw_text {
+    std::string json;
+    std::once_flag parsed;
+    boost::json::value tree; // null until parsed
+};
+
 const boost::json::value& result::raw() const {
     static const boost::json::value null_value;
-    if (!raw_ && raw_json_ && !raw_json_->empty()) {
+    if (!raw_)
+        return null_value;
+    std::call_once(raw_->parsed, [&r = *raw_] {
         boost::system::error_code ec; // it was valid JSON when the answer was read
-        auto tree = boost::json::parse(*raw_json_, ec);
+        auto tree = boost::json::parse(r.json, ec);
         if (!ec)
-            raw_ = std::make_shared<const boost::json::value>(std::move(tree));
-    }
-    return raw_ ? *raw_ : null_value;
+            r.tree = std::move(tree);
+    });
+    return raw_->tree;
 }
 
 const std::string& result::raw_json() const {
     static const std::string none;
-    return raw_json_ ? *raw_json_ : none;
+    return raw_ ? raw_->json : none;
 }
 
 void result::set_raw_json(std::string json) {
-    raw_json_ = std::make_shared<const std::string>(std::move(json));
-    raw_.reset();
+    raw_ = std::make_shared<raw_text>();
+    raw_->json = std::move(json);
 }
 
 const char* to_string(task_state s) noexcept {

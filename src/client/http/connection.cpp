@@ -22,7 +22,10 @@ struct connection::deadline_guard {
     connection& c;
     deadline_guard(connection& conn, std::chrono::milliseconds timeout) : c(conn) {
         c.expired_ = false;
-        c.deadlines_.watch(c, std::chrono::steady_clock::now() + timeout);
+        // A timeout beyond a day is none (and now + milliseconds::max() overflows).
+        c.deadlines_.watch(c, timeout >= std::chrono::hours(24)
+                                  ? std::chrono::steady_clock::time_point::max()
+                                  : std::chrono::steady_clock::now() + timeout);
     }
     ~deadline_guard() { c.deadlines_.unwatch(c); }
 };
@@ -51,10 +54,13 @@ beast::tcp_stream& connection::tcp() {
 }
 
 void connection::expire() {
+    // Closed, not just cancelled, as Beast's own timeouts do: a cancel misses
+    // an operation started after it (the next address of a connect, the next
+    // read of a response), which would then run without any deadline.
     expired_ = true;
     reusable_ = false;
     error_code ignored;
-    tcp().socket().cancel(ignored);
+    tcp().socket().close(ignored);
 }
 
 error_code connection::timed_out_or(error_code ec) const {

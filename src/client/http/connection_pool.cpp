@@ -27,7 +27,8 @@ asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::re
     co_return error_code{};
 }
 
-asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fresh_only) {
+asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fresh_only,
+                                                                        bool check_closed) {
     const auto deadline = std::chrono::steady_clock::now() + settings_.wait_timeout;
     for (;;) {
         if (closed_)
@@ -37,7 +38,7 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
             idle_.pop_back();
             const auto idle_for = std::chrono::steady_clock::now() - c->idle_since;
             if (idle_for > settings_.idle_timeout ||
-                (idle_for >= settings_.check_idle_after && c->closed_by_peer())) {
+                ((check_closed || idle_for >= settings_.check_idle_after) && c->closed_by_peer())) {
                 c->close();
                 --open_;
                 continue;

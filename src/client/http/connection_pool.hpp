@@ -31,7 +31,9 @@ struct pool_settings {
     std::string server_name;
     /// An idle connection reused after this long is first checked for a
     /// close by the server (a system call); sooner, a close is unlikely, and
-    /// a server closing after N requests says so in its last answer.
+    /// a server closing after N requests says so in its last answer. Submits
+    /// check always (see acquire); a status request on a closed connection
+    /// is simply sent again on a fresh one.
     std::chrono::milliseconds check_idle_after{250};
 };
 
@@ -52,7 +54,10 @@ class connection_pool {
 
     /// An idle connection that is still open, or a new one when fewer than
     /// max_per_host exist, or the next one released within wait_timeout.
-    asio::awaitable<lease_result> acquire(bool fresh_only = false);
+    /// `check_closed`: always check a reused connection for a close by the
+    /// server, however briefly idle (for a request that must not be sent on a
+    /// dead connection: a submit whose fate would then be unknown).
+    asio::awaitable<lease_result> acquire(bool fresh_only = false, bool check_closed = false);
     /// Returns a connection after its exchange; closed unless it is reusable.
     void release(std::unique_ptr<connection> conn);
     /// Closes idle connections and fails waiters; later acquires fail.

@@ -38,6 +38,7 @@ class poll_planner {
         model_.census(shape, start, static_cast<double>(age.count()));
     }
     void census_end() { model_.census_end(); }
+    void census_source(int change) { model_.census_source(change); }
     bool census_wanted() const noexcept { return model_.census_wanted(); }
 
     const service_time_model& model() const noexcept { return model_; }

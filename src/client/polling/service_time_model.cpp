@@ -59,6 +59,8 @@ void service_time_model::rescale(pipeline_model& m, std::uint64_t start) {
     for (auto& b : m.by_size) {
         b.w *= scale, b.x *= scale, b.xx *= scale;
         b.cw *= scale, b.cx *= scale, b.cxx *= scale;
+        if (b.w < 1e-200) // nothing of it is left worth a fit: forgotten whole
+            b = bucket{};
     }
     m.base = start;
 }
@@ -86,7 +88,7 @@ void service_time_model::record(task_shape shape, double took_ms, std::uint64_t 
         ++model->finished;
     if (model->finished == min_samples || (model->finished > min_samples && b.count < seen))
         census_wanted_ = true;
-    if (model->finished == min_samples && census_used_)
+    if (model->finished == min_samples && census_sources_ > 0)
         model->awaiting_census = true; // a fit to the first, short, finishers only would mislead
     b.count = b.count * decay + 1.0;
     rescale(*model, start);
@@ -101,9 +103,15 @@ void service_time_model::record(task_shape shape, double took_ms, std::uint64_t 
     }
 }
 
+void service_time_model::census_source(int change) {
+    census_sources_ = std::max(0, census_sources_ + change);
+    if (census_sources_ == 0) // nobody left to take the census it waits for
+        for (auto& m : pipelines_)
+            m.awaiting_census = false;
+}
+
 void service_time_model::census_begin() {
     census_wanted_ = false;
-    census_used_ = true;
     cells_.clear();
     cell_index_.clear();
     for (auto& m : pipelines_) // not during the census: its cells hold weights
@@ -150,7 +158,7 @@ void service_time_model::census_end() {
             ++last;
         pipeline_model& m = *cells_[first].model;
         bucket& b = m.by_size[cells_[first].bucket];
-        if (b.count >= seen) // a fit to start from: finished tasks of this size
+        if (b.count >= seen && fit_of(b)) // a fit to start from: finished tasks of this size
             for (int step = 0; step < 50; ++step) {
                 const auto f = fit_of(b);
                 const double mu = f->mu;

@@ -54,6 +54,9 @@ class service_time_model {
     void census_begin();
     void census(task_shape shape, std::uint64_t start, double age_ms);
     void census_end();
+    /// A scheduler that takes censuses starts (+1) or stops (-1). While one
+    /// runs, a pipeline that just became known waits for its census.
+    void census_source(int change);
     /// Whether a census would change much now: a pipeline became known, or
     /// one of its sizes got its first finished task, since the last one (their
     /// running tasks are not counted yet).
@@ -104,7 +107,7 @@ class service_time_model {
 
     std::uint64_t started_ = 0;
     bool census_wanted_ = false;
-    bool census_used_ = false; // a scheduler takes censuses: wait for one before planning
+    int census_sources_ = 0; // schedulers taking censuses: a pipeline just known waits for one
     mutable std::list<pipeline_model> pipelines_; // most recently used first
 };
 
