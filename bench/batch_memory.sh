@@ -19,10 +19,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$oneai" emulator --port 0 --latency fixed:1h --workers 0 --ttl 2h >"$work/emulator.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -qs listening "$work/emulator.log" && break; sleep 0.05; done
-base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
+source "$root/bench/servers.sh"
+start_emulator "$oneai" emulator --latency fixed:1h --workers 0 --ttl 2h
 
 awk -v n="$high" 'BEGIN { for (i = 0; i < n; i++) printf "{\"text\":\"Report %d: the board met in London to review the quarter.\"}\n", i }' >"$work/in.jsonl"
 # Polls an hour apart: the process holds its tasks, the measure is not of polling.

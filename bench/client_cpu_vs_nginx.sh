@@ -32,10 +32,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 # The canned answers: the emulator's own, for one instant task.
-"$oneai" emulator --port 0 --latency fixed:0ms --workers 0 >"$work/emulator.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -qs listening "$work/emulator.log" && break; sleep 0.05; done
-base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
+source "$root/bench/servers.sh"
+start_emulator "$oneai" emulator --latency fixed:0ms --workers 0
 request='{"input":"The board met on Tuesday.","input_type":"article","output_type":"json","steps":[{"skill":"keywords"}]}'
 curl -sS -H 'api-key: bench' -H 'content-type: application/json' -d "$request" \
   "$base/api/v0/pipeline/async" >"$work/submitted.json"
@@ -47,29 +45,9 @@ if grep -q "[\$']" "$work/submitted.json" "$work/status.json"; then
   echo "a canned answer holds \$ or ', which nginx's return cannot carry" >&2; exit 1
 fi
 
-port=$((20000 + RANDOM % 20000))
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$port;
-    default_type application/json;
-    location = /api/v0/pipeline/async { return 200 '$(cat "$work/submitted.json")'; }
-    location /api/v0/pipeline/async/tasks/ { return 200 '$(cat "$work/status.json")'; }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/api/v0/pipeline/async/tasks/x" && break; sleep 0.05; done
-url="http://127.0.0.1:$port"
+start_nginx "location = /api/v0/pipeline/async { return 200 '$(cat "$work/submitted.json")'; }
+    location /api/v0/pipeline/async/tasks/ { return 200 '$(cat "$work/status.json")'; }"
+url=$nginx_url
 if $serve_only; then
   echo "canned One AI answers at $url (Ctrl-C to stop)"
   wait

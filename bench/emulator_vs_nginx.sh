@@ -17,10 +17,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$emulator" --port 0 --latency fixed:1h --workers 0 >"$work/emulator.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -q listening "$work/emulator.log" && break; sleep 0.05; done
-base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
+source "$root/bench/servers.sh"
+start_emulator "$emulator" --latency fixed:1h --workers 0
 
 # Two tasks: one still RUNNING (the common poll), one COMPLETED (the last poll).
 submit() {
@@ -32,29 +30,13 @@ running=$(submit '{"input":"The board met on Tuesday to review the results.","ou
 # nginx on one worker serving the emulator's exact answer as a file.
 mkdir -p "$work/www/api/v0/pipeline/async/tasks"
 curl -sS -H 'api-key: bench' "$base/api/v0/pipeline/async/tasks/$running" >"$work/www/api/v0/pipeline/async/tasks/$running"
-nginx_port=$((20000 + RANDOM % 20000))
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$nginx_port; root $work/www; }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
-sleep 0.5
+start_nginx "root $work/www;"
 
 rate() { # url -> requests/second
   wrk -t1 -c64 -d"${seconds}s" -H 'api-key: bench' "$1" | awk '/Requests\/sec/ {print $2}'
 }
 target="/api/v0/pipeline/async/tasks/$running"
-nginx_rate=$(rate "http://127.0.0.1:$nginx_port$target")
+nginx_rate=$(rate "$nginx_url$target")
 emulator_rate=$(rate "$base$target")
 echo "task-status GET, wrk -t1 -c64 -d${seconds}s, one server thread each"
 printf "  nginx:    %10.0f requests/s\n" "$nginx_rate"

@@ -1,0 +1,39 @@
+# Sourced by the bench scripts: starting the servers they measure against.
+# Expects $work (a scratch directory) and the array pids (killed on exit).
+
+# start_emulator PROGRAM ARGS... : the emulator on a free port; sets $base.
+start_emulator() {
+  "$@" --port 0 >"$work/emulator.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -qs listening "$work/emulator.log" && break; sleep 0.05; done
+  base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
+  [ -n "$base" ] || { echo "the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; }
+}
+
+# start_nginx SERVER_DIRECTIVES : nginx, one worker, kept-alive connections,
+# one server on a free port with the given directives; sets $nginx_url.
+start_nginx() {
+  local port=$((20000 + RANDOM % 20000))
+  cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type application/json;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$port;
+    $1
+  }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work" &
+  pids+=($!)
+  nginx_url="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -s -o /dev/null "$nginx_url/" && return; sleep 0.05; done
+  echo "nginx did not start:" >&2; cat "$work/nginx-error.log" >&2; exit 1
+}
