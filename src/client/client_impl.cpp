@@ -17,6 +17,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include <cstdlib>
+#include <stdexcept>
 
 namespace oneai {
 namespace {
@@ -87,6 +88,24 @@ std::optional<std::string> submitted_id(std::string_view answer, std::string& wh
     return id;
 }
 
+// The head of a request with a JSON body (or none), written directly: the
+// same headers set_common_headers gives a Beast request. The values were
+// checked for line breaks when the client was made.
+std::string request_head(std::string_view method, std::string_view target, std::size_t body_size,
+                         const client::impl& c) {
+    std::string head;
+    head.reserve(160 + target.size() + c.opts.user_agent.size() + c.opts.api_key.size());
+    head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
+    head.append(c.where.host).append("\r\nUser-Agent: ").append(c.opts.user_agent);
+    head.append("\r\nAccept: application/json\r\napi-key: ").append(c.opts.api_key);
+    if (method == "POST")
+        head.append("\r\nContent-Type: application/json");
+    if (body_size > 0 || method == "POST")
+        head.append("\r\nContent-Length: ").append(std::to_string(body_size));
+    head.append("\r\n\r\n");
+    return head;
+}
+
 template <typename Request>
 void set_common_headers(Request& req, const client::impl& c) {
     req.set(http::field::host, c.where.host);
@@ -107,6 +126,13 @@ client::impl::impl(executor_type e, options o)
     }
     if (opts.user_agent.empty())
         opts.user_agent = detail::default_user_agent();
+    // Header values: a line break would end the header and start another.
+    // (The message never shows the key.)
+    for (const std::string* value : {&opts.api_key, &opts.user_agent})
+        if (value->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+            throw std::invalid_argument(value == &opts.api_key
+                                            ? "the API key holds a line break or NUL"
+                                            : "the user agent holds a line break or NUL");
     if (where.tls) {
         auto& ctx = tls.emplace(asio::ssl::context::tls_client);
         ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -204,14 +230,9 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
                 exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
                                                           !repeatable);
             } else {
-                detail::string_request req{method, target, 11};
-                set_common_headers(req, *this);
-                if (method == http::verb::post)
-                    req.set(http::field::content_type, "application/json");
-                req.body() = body; // kept: a retry sends it again
-                req.prepare_payload();
-                exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
-                                                          !repeatable);
+                const std::string head = request_head(method_name, target, body.size(), *this);
+                exchanged = co_await lease.conn->exchange(head, body, timeout,
+                                                          opts.max_response_size, !repeatable);
             }
             const bool stale = exchanged.ec && lease.conn->reused && !exchanged.response_started &&
                                exchanged.ec != asio::error::operation_aborted &&

@@ -314,3 +314,17 @@ TEST_F(ClientTest, AServerThatNeverAnswersTimesOutEveryAttempt) {
     EXPECT_LT(took, std::chrono::seconds(2));        // ...each ended within a tick
     EXPECT_EQ(held.size(), 2u); // a connection that timed out is never used again
 }
+
+TEST_F(ClientTest, HeaderValuesWithLineBreaksAreRefusedWithoutShowingTheKey) {
+    start_server();
+    opts.api_key = "secret-key\r\nX-Injected: 1";
+    try {
+        make_client();
+        ADD_FAILURE() << "a key with a line break was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+    }
+    opts.api_key = "test-key";
+    opts.user_agent = std::string("agent\0x", 7);
+    EXPECT_THROW(make_client(), std::invalid_argument);
+}

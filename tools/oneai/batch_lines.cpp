@@ -1,5 +1,6 @@
 #include "batch_lines.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -45,7 +46,11 @@ batch_item parse_input_line(std::string_view line, std::uint64_t index, const fi
     item.index = index;
     const std::string where = "line " + std::to_string(index + 1) + ": ";
     boost::system::error_code ec;
-    json::value v = json::parse(line, ec);
+    // The tree is read into the item and dropped: a stack arena, not an
+    // allocation per value (this runs for every line of a batch).
+    unsigned char buffer[4096];
+    json::monotonic_resource arena(buffer, sizeof buffer);
+    json::value v = json::parse(line, ec, &arena);
     if (ec) {
         item.invalid = where + "not JSON (" + ec.message() + ")";
         return item;
@@ -142,21 +147,26 @@ std::string format_outcome(const batch_outcome& o) {
     out += "\",\"result\":";
     out += o.result && !o.result->raw_json().empty() ? o.result->raw_json() : "null";
 
-    json::object line; // the rest
+    unsigned char buffer[2048]; // the rest, in a stack arena: built, written, dropped
+    json::monotonic_resource arena(buffer, sizeof buffer);
+    json::object line(&arena);
     if (o.ec) {
-        json::object err{{"code", error_name(o.ec)},
-                         {"message", o.diag.message.empty() ? o.ec.message() : o.diag.message}};
+        auto& err = line["error"].emplace_object();
+        err["code"] = error_name(o.ec);
+        err["message"] = o.diag.message.empty() ? o.ec.message() : o.diag.message;
         if (o.diag.api_code)
             err["status_code"] = o.diag.api_code;
         if (!o.diag.details.empty())
             err["details"] = o.diag.details;
         if (o.diag.http_status >= 300)
             err["http_status"] = o.diag.http_status;
-        line["error"] = std::move(err);
     } else {
         line["error"] = nullptr;
     }
-    json::object timings{{"submit_ms", o.submit_ms}, {"total_ms", o.total_ms}, {"polls", o.polls}};
+    auto& timings = line["timings"].emplace_object();
+    timings["submit_ms"] = o.submit_ms;
+    timings["total_ms"] = o.total_ms;
+    timings["polls"] = o.polls;
     if (o.result)
         timings["queue_s"] = o.result->stats.concurrency_wait_time;
     if (o.server_ms > 0) {
@@ -164,10 +174,9 @@ std::string format_outcome(const batch_outcome& o) {
         const double queue_s = o.result ? o.result->stats.concurrency_wait_time : 0.0;
         timings["run_s"] = std::max(0.0, o.server_ms / 1000.0 - queue_s);
     }
-    line["timings"] = std::move(timings);
     if (!o.echo_json.empty()) {
         boost::system::error_code ec;
-        auto echo = json::parse(o.echo_json, ec);
+        auto echo = json::parse(o.echo_json, ec, &arena);
         if (!ec && echo.is_object())
             for (const auto& [k, v] : echo.as_object())
                 if (!line.contains(k) && k != "index" && k != "id" && k != "task_id" &&

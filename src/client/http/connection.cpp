@@ -6,11 +6,14 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <sys/socket.h>
+
+#include <array>
 
 namespace oneai::detail {
 namespace {
@@ -84,15 +87,14 @@ asio::awaitable<error_code> connection::connect(asio::ip::tcp::resolver::results
     co_return ec;
 }
 
-template <typename Stream, typename Request>
+template <typename Stream, typename Write>
 asio::awaitable<exchange_result>
-connection::run_exchange(Stream& s, Request& request, std::chrono::milliseconds timeout,
+connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeout,
                          std::size_t max_response, bool final_once_written) {
     exchange_result out;
     reusable_ = false; // until the exchange completes cleanly
     deadline_guard guard(*this, timeout);
-    http::serializer<true, typename Request::body_type> writer(request);
-    auto [write_ec, written] = co_await http::async_write(s, writer, use_tuple);
+    auto [write_ec, written] = co_await write(s);
     out.request_sent = written > 0;
     if (write_ec) {
         out.ec = timed_out_or(write_ec);
@@ -118,28 +120,29 @@ connection::run_exchange(Stream& s, Request& request, std::chrono::milliseconds 
     co_return out;
 }
 
-template <typename Request>
-asio::awaitable<exchange_result>
-connection::dispatch_exchange(Request& request, std::chrono::milliseconds timeout,
-                              std::size_t max_response, bool final_once_written) {
-    if (secure_)
-        co_return co_await run_exchange(*secure_, request, timeout, max_response,
-                                        final_once_written);
-    co_return co_await run_exchange(*plain_, request, timeout, max_response, final_once_written);
-}
-
-asio::awaitable<exchange_result> connection::exchange(string_request& request,
+asio::awaitable<exchange_result> connection::exchange(std::string_view head, std::string_view body,
                                                       std::chrono::milliseconds timeout,
                                                       std::size_t max_response,
                                                       bool final_once_written) {
-    return dispatch_exchange(request, timeout, max_response, final_once_written);
+    // Written by hand, not by Beast's serializer: its buffer sequences cost
+    // more than the rest of the write. One write of both parts.
+    auto write = [buffers = std::array{asio::const_buffer(head.data(), head.size()),
+                                       asio::const_buffer(body.data(), body.size())}](auto& s) {
+        return asio::async_write(s, buffers, use_tuple);
+    };
+    if (secure_)
+        co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
+    co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
 }
 
 asio::awaitable<exchange_result> connection::exchange(file_request& request,
                                                       std::chrono::milliseconds timeout,
                                                       std::size_t max_response,
                                                       bool final_once_written) {
-    return dispatch_exchange(request, timeout, max_response, final_once_written);
+    auto write = [&request](auto& s) { return http::async_write(s, request, use_tuple); };
+    if (secure_)
+        co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
+    co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
 }
 
 bool connection::closed_by_peer() {

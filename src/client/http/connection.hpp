@@ -26,7 +26,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-using string_request = http::request<http::string_body>;
 using file_request = http::request<http::file_body>;
 using string_response = http::response<http::string_body>;
 
@@ -52,7 +51,9 @@ class connection : private exchange_deadlines::watched {
     /// `final_once_written`: from the moment the request is written, only
     /// partial or terminal cancellation may stop the exchange (a submit that
     /// reached the server cannot be undone, so a total cancel no longer applies).
-    asio::awaitable<exchange_result> exchange(string_request& request,
+    /// A request written as given: `head` (request line and headers, through
+    /// the blank line) then `body`, in one write. Both must outlive the call.
+    asio::awaitable<exchange_result> exchange(std::string_view head, std::string_view body,
                                               std::chrono::milliseconds timeout,
                                               std::size_t max_response, bool final_once_written);
     asio::awaitable<exchange_result> exchange(file_request& request,
@@ -70,14 +71,11 @@ class connection : private exchange_deadlines::watched {
     bool reused = false;
 
   private:
-    template <typename Stream, typename Request>
+    // `write(stream)` writes the request: an awaitable of (error_code, bytes).
+    template <typename Stream, typename Write>
     asio::awaitable<exchange_result>
-    run_exchange(Stream& s, Request& request, std::chrono::milliseconds timeout,
+    run_exchange(Stream& s, Write write, std::chrono::milliseconds timeout,
                  std::size_t max_response, bool final_once_written);
-    template <typename Request>
-    asio::awaitable<exchange_result>
-    dispatch_exchange(Request& request, std::chrono::milliseconds timeout, std::size_t max_response,
-                      bool final_once_written);
 
     beast::tcp_stream& tcp();
     void expire() override; // the deadline passed: cancel what is under way
