@@ -67,6 +67,7 @@ class pipeline {
         std::vector<std::pair<std::string, param_value>> params;
         /// Raw JSON object of parameters for generic steps; used when non-empty.
         std::string params_json;
+        bool operator==(const step&) const = default;
     };
 
     // Generators (each opens an output of its own)

@@ -199,7 +199,8 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         ++counters.requests;
         if (hooks.on_request)
             hooks.on_request({method_name, target, attempt});
-        const auto started = clock::now();
+        // Timed only for a hook that reports it: a clock read is not free.
+        const auto started = hooks.on_response ? clock::now() : clock::time_point{};
 
         detail::attempt_outcome outcome;
         detail::exchange_result exchanged;
@@ -313,12 +314,23 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
     }
 }
 
+// A pipeline's steps as JSON, kept for the last pipeline seen: a batch or a
+// service sends the same one again and again, and building it costs more than
+// comparing the steps.
+const std::string& client::impl::steps_json_of(const pipeline& p) {
+    if (!steps_cache.json.empty() && steps_cache.steps == p.steps())
+        return steps_cache.json;
+    steps_cache.json = detail::encode_steps(p);
+    steps_cache.steps = p.steps();
+    return steps_cache.json;
+}
+
 asio::awaitable<op_outcome<http_reply>>
 client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag,
                             const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
     try {
-        encoded = detail::encode_request(p, in, async);
+        encoded = detail::encode_request(p, in, async, steps_json_of(p));
     } catch (const std::invalid_argument& e) {
         diag.message = e.what();
         co_return op_outcome<http_reply>{errc::invalid_argument, {}};

@@ -76,6 +76,11 @@ struct client::impl : std::enable_shared_from_this<impl> {
     std::string api_path; // e.g. /api/v0/pipeline
     observer hooks;
     detail::poll_planner planner; // what adaptive polling has learned of the service
+    struct {
+        std::vector<pipeline::step> steps;
+        std::string json;
+    } steps_cache; // see steps_json_of
+    const std::string& steps_json_of(const pipeline& p);
     client_counters counters;
     std::mt19937_64 rng;
     bool shut_down = false;

@@ -86,7 +86,12 @@ std::string encode_pipeline_fields(const pipeline& p, const input& in) {
     return json::serialize(fields(p, in));
 }
 
-encoded_request encode_request(const pipeline& p, const input& in, bool async) {
+std::string encode_steps(const pipeline& p) {
+    return json::serialize(steps_json(p));
+}
+
+encoded_request encode_request(const pipeline& p, const input& in, bool async,
+                               std::string_view steps) {
     encoded_request out;
     if (const auto* f = std::get_if<file_input>(&in)) {
         out.target_suffix =
@@ -100,7 +105,9 @@ encoded_request encode_request(const pipeline& p, const input& in, bool async) {
     const auto* url = std::get_if<url_input>(&in);
     if (text || url) { // the common case, written directly: no JSON tree for one string
         std::string type = p.input_type_override();
-        const std::string steps = json::serialize(steps_json(p));
+        const std::string own = steps.empty() ? encode_steps(p) : std::string();
+        if (steps.empty())
+            steps = own;
         const std::string_view value = text ? std::string_view(text->text) : url->url;
         std::string& body = out.json_body;
         body.reserve(80 + steps.size() + value.size() + value.size() / 8);

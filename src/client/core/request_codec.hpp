@@ -16,7 +16,12 @@ struct encoded_request {
 
 /// `async`: the /async endpoints, else the sync ones. Throws std::invalid_argument
 /// when a generic step's params are not a JSON object.
-encoded_request encode_request(const pipeline& p, const input& in, bool async);
+/// `steps`: the pipeline's steps as encode_steps writes them, when the caller
+/// keeps them (empty: encoded here).
+encoded_request encode_request(const pipeline& p, const input& in, bool async,
+                               std::string_view steps = {});
+/// The pipeline's steps as a JSON array. Throws std::invalid_argument as above.
+std::string encode_steps(const pipeline& p);
 
 /// What decides a pipeline's results, as canonical JSON: the steps with their
 /// parameters, the multilingual flag and the forced input type (for journals).
