@@ -51,8 +51,10 @@ class client {
     struct impl;
     using executor_type = boost::asio::any_io_executor;
 
-    /// Throws std::invalid_argument when the base URL cannot be used. A missing
-    /// API key is reported by each operation (errc::missing_api_key).
+    /// Throws std::invalid_argument when the base URL cannot be used, or the
+    /// API key or user agent holds a control character (the message never
+    /// shows the key). A missing API key is reported by each operation
+    /// (errc::missing_api_key).
     client(executor_type executor, options opts);
     ~client();
     client(const client&) = delete;

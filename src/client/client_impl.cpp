@@ -96,7 +96,7 @@ std::string request_head(std::string_view method, std::string_view target, std::
     std::string head;
     head.reserve(160 + target.size() + c.opts.user_agent.size() + c.opts.api_key.size());
     head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
-    head.append(c.where.host).append("\r\nUser-Agent: ").append(c.opts.user_agent);
+    head.append(c.where.host_header).append("\r\nUser-Agent: ").append(c.opts.user_agent);
     head.append("\r\nAccept: application/json\r\napi-key: ").append(c.opts.api_key);
     if (method == "POST")
         head.append("\r\nContent-Type: application/json");
@@ -108,7 +108,7 @@ std::string request_head(std::string_view method, std::string_view target, std::
 
 template <typename Request>
 void set_common_headers(Request& req, const client::impl& c) {
-    req.set(http::field::host, c.where.host);
+    req.set(http::field::host, c.where.host_header);
     req.set(http::field::user_agent, c.opts.user_agent);
     req.set(http::field::accept, "application/json");
     req.set("api-key", c.opts.api_key);
@@ -126,13 +126,19 @@ client::impl::impl(executor_type e, options o)
     }
     if (opts.user_agent.empty())
         opts.user_agent = detail::default_user_agent();
-    // Header values: a line break would end the header and start another.
-    // (The message never shows the key.)
-    for (const std::string* value : {&opts.api_key, &opts.user_agent})
-        if (value->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-            throw std::invalid_argument(value == &opts.api_key
-                                            ? "the API key holds a line break or NUL"
-                                            : "the user agent holds a line break or NUL");
+    // Header values, written by hand: trimmed as HTTP reads them, and no
+    // control character (a line break would end the header and start
+    // another). The message never shows the key.
+    for (std::string* value : {&opts.api_key, &opts.user_agent}) {
+        const auto first = value->find_first_not_of(" \t");
+        value->erase(0, first == std::string::npos ? value->size() : first);
+        value->erase(value->find_last_not_of(" \t") + 1);
+        for (unsigned char ch : *value)
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+                throw std::invalid_argument(value == &opts.api_key
+                                                ? "the API key holds a control character"
+                                                : "the user agent holds a control character");
+    }
     if (where.tls) {
         auto& ctx = tls.emplace(asio::ssl::context::tls_client);
         ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -200,7 +206,8 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
         if (hooks.on_request)
             hooks.on_request({method_name, target, attempt});
         // Timed only for a hook that reports it: a clock read is not free.
-        const auto started = hooks.on_response ? clock::now() : clock::time_point{};
+        const bool timed = static_cast<bool>(hooks.on_response);
+        const auto started = timed ? clock::now() : clock::time_point{};
 
         detail::attempt_outcome outcome;
         detail::exchange_result exchanged;
@@ -275,7 +282,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
                          : outcome.http_status != 429 && outcome.http_status != 503)
             maybe_acted = true;
         diag.request_sent = maybe_acted;
-        if (hooks.on_response)
+        if (timed && hooks.on_response)
             hooks.on_response(
                 {method_name, target, attempt, outcome.http_status, outcome.transport,
                  std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started)});
@@ -320,8 +327,10 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
 const std::string& client::impl::steps_json_of(const pipeline& p) {
     if (!steps_cache.json.empty() && steps_cache.steps == p.steps())
         return steps_cache.json;
-    steps_cache.json = detail::encode_steps(p);
-    steps_cache.steps = p.steps();
+    std::string json = detail::encode_steps(p); // both made before either is kept
+    std::vector<pipeline::step> steps = p.steps();
+    steps_cache.json = std::move(json);
+    steps_cache.steps = std::move(steps);
     return steps_cache.json;
 }
 
@@ -330,7 +339,10 @@ client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diag
                             const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
     try {
-        encoded = detail::encode_request(p, in, async, steps_json_of(p));
+        const bool text_body = std::holds_alternative<text_input>(in) ||
+                               std::holds_alternative<url_input>(in); // what uses the cache
+        encoded = detail::encode_request(
+            p, in, async, text_body ? std::string_view(steps_json_of(p)) : std::string_view());
     } catch (const std::invalid_argument& e) {
         diag.message = e.what();
         co_return op_outcome<http_reply>{errc::invalid_argument, {}};

@@ -151,8 +151,9 @@ class BatchSafetyTest : public ::testing::Test {
         const auto status = run_oneai(args, logged(log));
         EXPECT_EQ(status, 0) << describe(status) << "\n" << log_of(log);
         EXPECT_TRUE(one_line_per_index(read_outcomes(output), total, "COMPLETED"));
-        if (no_duplicates)
+        if (no_duplicates) {
             EXPECT_EQ(stat({"duplicate_submits"}), 0);
+        }
     }
 
     // A counter of the emulator's stats, e.g. {"faults", "storm_429"}.

@@ -327,4 +327,27 @@ TEST_F(ClientTest, HeaderValuesWithLineBreaksAreRefusedWithoutShowingTheKey) {
     opts.api_key = "test-key";
     opts.user_agent = std::string("agent\0x", 7);
     EXPECT_THROW(make_client(), std::invalid_argument);
+    // A host decoded from %-escapes into a header line is refused too.
+    opts.user_agent.clear();
+    opts.base_url = "http://localhost%0D%0AX-Injected%3A%201:8080/";
+    EXPECT_THROW(make_client(), std::invalid_argument);
+}
+
+TEST_F(ClientTest, TheHostHeaderCarriesThePortAndTheKeyIsTrimmed) {
+    std::string request;
+    canned_server raw(
+        raw_reply(R"({"task_id":"5a7c52b3-3bd5-4b1e-9f37-9f1e0c6f1d2a","status":"RUNNING"})"));
+    opts.base_url = raw.base_url();
+    opts.api_key = "  test-key\t";
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, s] = complete<task_status>(
+        [&](auto h) { c->async_status(task("5a7c52b3-3bd5-4b1e-9f37-9f1e0c6f1d2a"), diag, h); });
+    ASSERT_FALSE(ec) << ec.message() << " " << diag.message;
+    const std::string seen = raw.last_request();
+    EXPECT_NE(seen.find("\r\nHost: 127.0.0.1:" + std::to_string(raw.port()) + "\r\n"),
+              std::string::npos)
+        << seen;
+    EXPECT_NE(seen.find("\r\napi-key: test-key\r\n"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("Content-Length"), std::string::npos) << seen; // a GET has no body
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/write.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 namespace oneai::test {
@@ -17,6 +18,8 @@ struct canned_server::impl {
     tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
     std::string reply;
     std::atomic<int> requests{0};
+    std::mutex last_mutex;
+    std::string last; // the head of the last request
     std::thread thread;
 
     void accept() {
@@ -34,6 +37,10 @@ struct canned_server::impl {
                                [this, socket, buffer](boost::system::error_code ec, std::size_t) {
                                    if (ec)
                                        return;
+                                   {
+                                       std::lock_guard lock(last_mutex);
+                                       last = *buffer;
+                                   }
                                    ++requests;
                                    if (reply.empty()) {
                                        socket->set_option(asio::socket_base::linger(true, 0));
@@ -66,6 +73,11 @@ std::uint16_t canned_server::port() const {
 }
 int canned_server::requests() const {
     return impl_->requests.load();
+}
+
+std::string canned_server::last_request() const {
+    std::lock_guard lock(impl_->last_mutex);
+    return impl_->last;
 }
 
 std::string raw_reply(const std::string& body, long declared_length) {

@@ -18,6 +18,8 @@ class canned_server {
     std::uint16_t port() const;
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
     int requests() const;
+    /// The head of the last request (through its blank line), as it arrived.
+    std::string last_request() const;
 
   private:
     struct impl;

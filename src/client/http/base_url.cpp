@@ -24,6 +24,12 @@ base_url base_url::parse(std::string_view text) {
     out.host = parsed->host_address();
     if (out.host.empty())
         return fail("no host");
+    // Decoded, a host could hold bytes that end a header line, or a name
+    // resolution at a NUL; no real host name has them.
+    for (unsigned char c : out.host)
+        if (c <= 0x20 || c == 0x7f || c == '@' || c == '/' || c == '?' || c == '#')
+            return fail("the host holds a control character, a space or one of @/?#");
+    out.host_header = parsed->encoded_host_and_port();
     if (parsed->has_port()) {
         if (parsed->port_number() == 0)
             return fail("bad port");

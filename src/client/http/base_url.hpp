@@ -9,7 +9,8 @@ namespace oneai::detail {
 
 struct base_url {
     bool tls = true;
-    std::string host;
+    std::string host;        // decoded: what is resolved, and sent as SNI
+    std::string host_header; // the Host header: as written, with its port when one is given
     std::uint16_t port = 443;
     std::string path_prefix; // without a trailing slash; usually empty
 
