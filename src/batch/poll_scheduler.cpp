@@ -105,20 +105,21 @@ struct heap_entry {
 
 struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     impl(client& c_, scheduler_options o, completion_handler done)
-        : c(c_), census_of(detail::client_access::state(c_)), opts(std::move(o)),
+        : c(c_), client_state(detail::client_access::state(c_)), opts(std::move(o)),
           on_done(std::move(done)), timer(c_.get_executor()), epoch(clock::now()),
           rng(std::random_device{}()) {
-        census_of->planner.census_source(+1);
+        client_state->planner.census_source(+1);
     }
     ~impl() { stop_census(); }
-    // Held, not reached through the client: the client may be gone by the stop.
     void stop_census() {
-        if (census_of)
-            std::exchange(census_of, nullptr)->planner.census_source(-1);
+        if (std::exchange(counted, false))
+            client_state->planner.census_source(-1);
     }
 
     client& c;
-    std::shared_ptr<client::impl> census_of; // whose model this scheduler takes censuses for
+    // Held, not reached through the client: the client may be gone by the stop.
+    std::shared_ptr<client::impl> client_state;
+    bool counted = true; // among the model's census sources
     scheduler_options opts;
     completion_handler on_done;
     asio::steady_timer timer;
@@ -293,7 +294,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         return {policy, deadline, state().planner.plan(policy, {r.pipeline, r.size}),
                 c.get_options().retries.max_retry_after};
     }
-    client::impl& state() { return *detail::client_access::state(c); }
+    client::impl& state() { return *client_state; }
     // A record keeps 32 bits of its start number: tasks in flight started
     // within the last four billion starts, so the rest follows from now.
     std::uint64_t full_start(std::uint32_t low) {
@@ -304,9 +305,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     void schedule_first(std::uint32_t slot) {
         record& r = records[slot];
         auto context = context_for(r);
-        if (!context.plan && context.policy.mode == poll_mode::adaptive)
-            context.scout = state().planner.scout({r.pipeline, r.size}, clock::now(),
-                                                  2 * context.policy.target_delay);
+        state().planner.choose_scout(context, {r.pipeline, r.size}, clock::now());
         const auto step = detail::first_poll(context, {at(r.started_ms), 0, {}}, clock::now());
         push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
     }

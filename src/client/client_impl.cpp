@@ -414,8 +414,7 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
                                     opts.retries.max_retry_after};
     };
     auto first = context();
-    if (!first.plan && policy.mode == poll_mode::adaptive)
-        first.scout = planner.scout(shape, clock::now(), 2 * policy.target_delay);
+    planner.choose_scout(first, shape, clock::now());
     detail::poll_step step = detail::first_poll(first, history, clock::now());
     task_status last;
     for (;;) {

@@ -4,6 +4,7 @@
 // of one shape share it). Bounded: 16 pipelines, 256 plans.
 
 #include "poll_plan.hpp"
+#include "poll_rules.hpp"
 #include "service_time_model.hpp"
 
 #include <oneai/poll_policy.hpp>
@@ -26,6 +27,13 @@ class poll_planner {
     /// What a scout learns serves them all, at one early poll, not hundreds.
     bool scout(task_shape shape, std::chrono::steady_clock::time_point now,
                std::chrono::milliseconds window);
+    /// Sets `first.scout` for a task's first poll: an adaptive task with no
+    /// plan scouts unless another of its pipeline did within twice the target.
+    void choose_scout(poll_context& first, task_shape shape,
+                      std::chrono::steady_clock::time_point now) {
+        if (!first.plan && first.policy.mode == poll_mode::adaptive)
+            first.scout = scout(shape, now, 2 * first.policy.target_delay);
+    }
     /// The start number of a task starting now (see service_time_model).
     std::uint64_t start() noexcept { return model_.start(); }
     std::uint64_t last_start() const noexcept { return model_.last_start(); }
