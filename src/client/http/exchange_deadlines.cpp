@@ -18,10 +18,21 @@ struct exchange_deadlines::state : std::enable_shared_from_this<state> {
             auto self = weak.lock();
             if (!self || ec)
                 return;
+            if (!self->armed)
+                return; // disarmed after this tick was queued; a later arm() has its own
             self->armed = false;
             self->sweep();
             self->arm();
         });
+    }
+
+    // Nothing watched: stop ticking, so that a pending tick never keeps the
+    // io_context's run() going (it would return up to a tick late).
+    void disarm_if_idle() noexcept {
+        if (!armed || !list.empty())
+            return;
+        armed = false;
+        timer.cancel(); // throws only on a system error, which a timer's cancel has not
     }
 
     void sweep() {
@@ -66,8 +77,10 @@ void exchange_deadlines::watch(watched& w, clock::time_point until) {
 }
 
 void exchange_deadlines::unwatch(watched& w) noexcept {
-    if (w.slot_ != SIZE_MAX)
-        state_->remove(w);
+    if (w.slot_ == SIZE_MAX)
+        return;
+    state_->remove(w);
+    state_->disarm_if_idle();
 }
 
 } // namespace oneai::detail
