@@ -42,6 +42,18 @@ TEST_F(ClientTest, RunReturnsATypedResult) {
     EXPECT_EQ(c->counters().completed, 1u);
 }
 
+TEST_F(ClientTest, NothingOutlivesTheLastOperation) {
+    // A service's io_context::run() returns once its work is done: no timer of
+    // the client's (the exchange deadlines' tick) keeps it going.
+    start_server();
+    auto c = make_client();
+    auto [ec, r] = complete<result>(
+        [&](auto h) { c->async_run(summary_pipeline(), text_input{sample_text}, h); });
+    ASSERT_FALSE(ec) << ec.message();
+    io.poll(); // what is ready now: cancelled waits complete at once
+    EXPECT_TRUE(io.stopped()) << "work is still pending after the last operation";
+}
+
 TEST_F(ClientTest, SubmitStatusAndWaitSeparately) {
     server_cfg.latency = emulator::latency_model::fixed(200ms);
     start_server();
