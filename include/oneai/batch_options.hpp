@@ -28,6 +28,10 @@ struct batch_options {
     double rate = 0;
     /// Status requests at once.
     std::size_t max_concurrent_polls = 64;
+    /// false: a completed outcome's result carries its JSON text (`raw_json()`,
+    /// `raw()`) and its stats, not the typed outputs. For sinks that pass
+    /// results on, as `oneai batch` does; it saves the typed decode.
+    bool typed_results = true;
     poll_policy polling{};
     /// Bounds each item from its submit to its outcome; past it the item ends
     /// as an error that a resume retries (the task keeps its id).
@@ -47,10 +51,17 @@ struct batch_options {
     /// Total number of items, when known, for the ETA.
     std::optional<std::uint64_t> expected_total{};
     /// Survive power loss: intents are fdatasync'ed before their submits are
-    /// sent (one sync per event-loop turn), and `sync_sink` runs before the
-    /// finished records of what the sink wrote.
+    /// sent (one sync per event-loop turn), and `flush_sink(true)` runs before
+    /// the journal records the outcomes as written.
     bool fsync = false;
-    std::function<void()> sync_sink{};
+    /// For a sink that buffers what it is given (one write per event-loop turn
+    /// rather than one per outcome): called once per turn in which outcomes
+    /// were delivered, and at the end of the run, before the journal records
+    /// them as finished. It writes what the sink holds, and makes it durable
+    /// when its argument (`fsync`) is true. When it throws, the run ends with
+    /// `output_failed` and the journal leaves those items unfinished, so a
+    /// resume redoes them. Not needed by a sink that writes each outcome itself.
+    std::function<void(bool durable)> flush_sink{};
     /// Stopping now waits this long for submits whose bytes are on the wire,
     /// so their task ids are recorded rather than lost.
     std::chrono::milliseconds stop_grace{std::chrono::seconds{2}};

@@ -22,6 +22,7 @@
 #include <map>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 namespace oneai {
 namespace asio = boost::asio;
@@ -143,6 +144,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     std::string end_message;
     bool running = false, stopping = false, stop_now = false, finished = false;
     bool pulling = false, filling = false, flush_posted = false, fill_posted = false;
+    bool sink_dirty = false;  // outcomes given to the sink since its last flush
+    batch_progress unflushed; // their counts: taken back if the flush fails
 
     void open_journal() {
         log = std::make_unique<detail::journal>(opts.journal_path);
@@ -200,7 +203,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         if (!client_usable())
             return on_client_shutdown();
         scheduler = std::make_unique<poll_scheduler>(
-            c, scheduler_options{opts.max_concurrent_polls, rate},
+            c, scheduler_options{opts.max_concurrent_polls, rate, opts.typed_results},
             [weak = weak_from_this()](poll_scheduler::completion&& r) {
                 if (auto self = weak.lock())
                     self->on_polled(std::move(r));
@@ -377,14 +380,44 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         });
     }
 
-    // Once per event-loop turn: the journal's staged records in one write
-    // (synced when they guard submits and --fsync asks), then the submits.
-    bool flush_journal() {
-        if (!log || (!log->has_staged() && unsent.empty()))
+    // The sink's buffered outcomes reach their file before the journal's F
+    // records say they are written. On failure those F records are forgotten
+    // (a resume redoes the items) and the sink is never flushed again.
+    bool flush_sink(std::string& failure) {
+        if (!sink_dirty)
+            return true;
+        sink_dirty = false;
+        const batch_progress taken = std::exchange(unflushed, batch_progress{});
+        if (!opts.flush_sink)
             return true;
         try {
-            if (opts.fsync && log->has_staged_finishes() && opts.sync_sink)
-                opts.sync_sink(); // the outcomes before the records that say they are written
+            opts.flush_sink(opts.fsync);
+            return true;
+        } catch (const std::exception& e) {
+            opts.flush_sink = nullptr;
+            if (log)
+                log->drop_finishes();
+            // Not written, so not done: the summary must not count them.
+            counts.completed -= taken.completed;
+            counts.failed -= taken.failed;
+            counts.unknown -= taken.unknown;
+            failure = e.what();
+            return false;
+        }
+    }
+
+    // Once per event-loop turn: the outcomes, then the journal's staged records
+    // in one write (synced when they guard submits and --fsync asks), then the
+    // submits.
+    bool flush_journal() {
+        std::string failure;
+        if (!flush_sink(failure)) {
+            end_with(errc::output_failed, failure);
+            return false;
+        }
+        if (!log || !log->has_staged())
+            return true;
+        try {
             log->flush(opts.fsync && log->has_staged_intents());
             return true;
         } catch (const std::exception& e) {
@@ -626,22 +659,26 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             fingerprints.erase(index);
             return end_with(errc::output_failed, e.what());
         }
+        sink_dirty = true;
+        schedule_flush(); // the sink's buffer and the journal, once this turn
         if (what == batch_outcome::kind::completed) { // counted once the sink has it
             ++counts.completed;
+            ++unflushed.completed;
         } else {
             ++counts.failed;
-            if (what == batch_outcome::kind::unknown)
+            ++unflushed.failed;
+            if (what == batch_outcome::kind::unknown) {
                 ++counts.unknown;
+                ++unflushed.unknown;
+            }
         }
         std::uint64_t fingerprint = 0;
         if (auto it = fingerprints.find(index); it != fingerprints.end()) {
             fingerprint = it->second;
             fingerprints.erase(it);
         }
-        if (log && is_final(what)) {
-            log->finished(index, fingerprint); // after the sink has the outcome
-            schedule_flush();
-        }
+        if (log && is_final(what))
+            log->finished(index, fingerprint); // written after the sink's flush
     }
 
     // --- stopping
@@ -725,10 +762,13 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             if (log && !sub->sent)
                 log->retryable(sub->index, "not_sent");
         unsent.clear();
+        if (std::string failure; !flush_sink(failure)) {
+            if (!end_error)
+                end_error = errc::output_failed;
+            end_message = failure;
+        }
         if (log) {
             try {
-                if (opts.fsync && log->has_staged_finishes() && opts.sync_sink)
-                    opts.sync_sink();
                 log->flush(opts.fsync);
             } catch (const std::exception& e) {
                 if (!end_error) {
@@ -777,7 +817,9 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         from = nullptr;
         from_async = nullptr;
         to = nullptr;
-        opts.sync_sink = nullptr;
+        opts.flush_sink = nullptr;
+        if (log && sink_dirty)
+            log->drop_finishes(); // the sink may never write what it buffered
         if (!finished)
             end_with(asio::error::operation_aborted, "the batch engine was destroyed");
     }

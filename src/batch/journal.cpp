@@ -40,10 +40,26 @@ bool parse_number(std::string_view text, std::uint64_t& out, int base = 10) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-std::string hex(std::uint64_t v) {
-    char buf[17];
-    auto [end, ec] = std::to_chars(buf, buf + 16, v, 16);
-    return std::string(buf, end);
+// Appends "<kind> <index>[ <field>]\n" without a temporary string: the
+// journal takes several records per task.
+void append_record(std::string& out, char kind, std::uint64_t index, std::string_view field = {}) {
+    char number[24];
+    auto [end, ec] = std::to_chars(number, number + sizeof number, index);
+    out += kind;
+    out += ' ';
+    out.append(number, end);
+    if (!field.empty()) {
+        out += ' ';
+        out += field;
+    }
+    out += '\n';
+}
+
+void append_record(std::string& out, char kind, std::uint64_t index, std::uint64_t hash) {
+    char digits[17];
+    auto [end, ec] = std::to_chars(digits, digits + 16, hash, 16);
+    append_record(out, kind, index,
+                  std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 bool parse_header(std::string_view line, journal_state& state) {
@@ -215,32 +231,38 @@ void journal::header(const journal_header& h) {
 }
 
 void journal::intent(std::uint64_t index, std::uint64_t line_hash) {
-    staged_ += "I " + std::to_string(index) + " " + hex(line_hash) + "\n";
+    append_record(staged_, 'I', index, line_hash);
     staged_intents_ = true;
 }
 void journal::submitted(std::uint64_t index, const std::string& task_id) {
-    staged_ += "T " + std::to_string(index) + " " + task_id + "\n";
+    append_record(staged_, 'T', index, task_id);
 }
 void journal::unknown(std::uint64_t index) {
-    staged_ += "U " + std::to_string(index) + "\n";
+    append_record(staged_, 'U', index);
 }
 void journal::retryable(std::uint64_t index, const std::string& error_name) {
     std::string name = error_name;
     for (char& c : name) // one field: no spaces or control characters
         if (c <= ' ' || c == 0x7f)
             c = '_';
-    staged_ += "E " + std::to_string(index) + " " + name + "\n";
+    append_record(staged_, 'E', index, name);
 }
 void journal::finished(std::uint64_t index, std::uint64_t line_hash) {
-    staged_ += "F " + std::to_string(index) + " " + hex(line_hash) + "\n";
-    staged_finishes_ = true;
+    append_record(finishes_, 'F', index, line_hash);
+}
+
+void journal::drop_finishes() noexcept {
+    finishes_.clear();
 }
 
 void journal::flush(bool durable) {
-    if (!staged_.empty()) {
+    if (has_staged()) {
+        // The finishes last: an item's other records always precede its F.
         std::string bytes;
         bytes.swap(staged_);
-        staged_intents_ = staged_finishes_ = false;
+        bytes += finishes_;
+        finishes_.clear();
+        staged_intents_ = false;
         common::write_all(fd_, bytes, "journal '" + path_ + "'");
     }
     if (durable && ::fdatasync(fd_) != 0)

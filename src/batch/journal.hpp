@@ -11,7 +11,9 @@
 // The file is locked (flock) while open, so two processes never share it. A
 // torn last line (a crash, a full disk) is cut off before anything is appended.
 // Records are staged and written together, one write(2) per flush, so a
-// process killed at any moment leaves whole records to the kernel.
+// process killed at any moment leaves whole records to the kernel. F records
+// are staged apart: they are written only once the outcomes they vouch for
+// have been written, and dropped when that write failed.
 
 #include <cstdint>
 #include <string>
@@ -61,9 +63,12 @@ class journal {
     void retryable(std::uint64_t index, const std::string& error_name);
     void finished(std::uint64_t index, std::uint64_t line_hash);
 
-    bool has_staged() const noexcept { return !staged_.empty(); }
+    bool has_staged() const noexcept { return !staged_.empty() || !finishes_.empty(); }
     bool has_staged_intents() const noexcept { return staged_intents_; }
-    bool has_staged_finishes() const noexcept { return staged_finishes_; }
+    bool has_staged_finishes() const noexcept { return !finishes_.empty(); }
+    /// Forgets the staged F records: the outcomes they vouch for never reached
+    /// the output (a failed write), so a resume must redo those items.
+    void drop_finishes() noexcept;
     /// Writes what is staged with one write(2); `durable`: then fdatasync.
     /// Throws std::runtime_error (a full disk, say).
     void flush(bool durable);
@@ -73,9 +78,9 @@ class journal {
   private:
     int fd_ = -1;
     std::string path_;
-    std::string staged_;
+    std::string staged_;   // I, T, U and E records
+    std::string finishes_; // F records, kept apart until the sink has flushed
     bool staged_intents_ = false;
-    bool staged_finishes_ = false;
 };
 
 /// Applies one journal line to `state`; false when the line is not a record.

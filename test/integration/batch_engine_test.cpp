@@ -19,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 using namespace oneai;
 using namespace oneai::test;
@@ -456,4 +457,86 @@ TEST_F(BatchEngineTest, LongTasksDoNotStarveTheRamp) {
     ASSERT_TRUE(in_flight_at_first_outcome);
     // The last accepted submit is counted after its response event: 399 or 400.
     EXPECT_GE(*in_flight_at_first_outcome, 399u);
+}
+
+TEST_F(BatchEngineTest, AFailedSinkFlushLeavesItsItemsUnfinishedInTheJournal) {
+    // A sink that buffers: its flush (a full disk) fails on the second turn
+    // that has outcomes. The journal then holds no F record for anything the
+    // sink had not written, so a resume redoes exactly those items.
+    start_server();
+    const std::string journal = (std::filesystem::temp_directory_path() /
+                                 ("oneai-engine-flush-" + std::to_string(::getpid())))
+                                    .string();
+    std::filesystem::remove(journal);
+    auto o = options();
+    o.journal_path = journal;
+    std::vector<std::uint64_t> buffered, written;
+    int flushes = 0;
+    o.flush_sink = [&](bool) {
+        if (++flushes == 2)
+            throw std::runtime_error("No space left on device");
+        written.insert(written.end(), buffered.begin(), buffered.end());
+        buffered.clear();
+    };
+    auto c = make_client();
+    std::optional<error_code> finished;
+    batch_progress summary;
+    {
+        batch_engine engine(*c, o, items(40),
+                            [&](batch_outcome&& r) { buffered.push_back(r.index); });
+        engine.async_run([&](error_code ec, batch_summary s) {
+            finished = ec;
+            summary = s.progress;
+        });
+        io.run();
+    }
+    ASSERT_TRUE(finished);
+    EXPECT_EQ(*finished, errc::output_failed);
+    ASSERT_FALSE(written.empty());
+    EXPECT_EQ(summary.completed, written.size()); // what never reached the output is not counted
+    std::set<std::uint64_t> finished_in_journal, submitted_in_journal;
+    std::ifstream in(journal);
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream fields(line);
+        std::string kind;
+        std::uint64_t index = 0;
+        if (fields >> kind >> index; kind == "F")
+            finished_in_journal.insert(index);
+        else if (kind == "T")
+            submitted_in_journal.insert(index);
+    }
+    EXPECT_EQ(finished_in_journal, std::set<std::uint64_t>(written.begin(), written.end()));
+    for (auto index : buffered) // the lost ones: submitted, not finished
+        EXPECT_TRUE(submitted_in_journal.contains(index)) << index;
+
+    // The resume gives an outcome to every item the sink never wrote.
+    o.journal = journal_mode::resume;
+    o.flush_sink = nullptr;
+    auto out = run(o, items(40));
+    std::set<std::uint64_t> redone;
+    for (const auto& r : out)
+        redone.insert(r.index);
+    for (std::uint64_t i = 0; i < 40; ++i)
+        EXPECT_NE(redone.contains(i), finished_in_journal.contains(i)) << i;
+    std::filesystem::remove(journal);
+}
+
+TEST_F(BatchEngineTest, TextOnlyResultsCarryTheJsonAndTheStats) {
+    start_server();
+    auto o = options();
+    o.typed_results = false;
+    auto out = run(o, items(3));
+    ASSERT_EQ(out.size(), 3u);
+    for (const auto& r : out) {
+        ASSERT_EQ(r.what, batch_outcome::kind::completed) << r.ec.message();
+        ASSERT_TRUE(r.result);
+        EXPECT_TRUE(r.result->outputs.empty()); // not decoded
+        EXPECT_TRUE(r.result->raw().as_object().contains("output"));
+        EXPECT_EQ(r.result->raw_json().front(), '{');
+        EXPECT_GE(r.result->stats.total_running_jobs, 1);
+    }
+    auto typed = run(options(), items(1));
+    ASSERT_EQ(typed.size(), 1u);
+    ASSERT_TRUE(typed[0].result);
+    EXPECT_FALSE(typed[0].result->outputs.empty());
 }

@@ -67,6 +67,7 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
     if (args.connections)
         copts.max_connections_per_host = args.connections;
     args.options.max_concurrent_polls = copts.max_connections_per_host * 2;
+    args.options.typed_results = false; // each result is written out as the service sent it
     // One home for 429s: the engine waits them out and adapts its limit, without limit.
     copts.retries.retry_rate_limited = false;
     // The budget bounds retries of failures across every request of the batch.
@@ -89,14 +90,16 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
         if (!args.resume && !args.overwrite)
             refuse_earlier_batch(args.output_path, args.journal_path);
         out = std::make_unique<output_file>(args.output_path);
-        if (args.options.fsync)
-            args.options.sync_sink = [&out] { out->sync(); };
+        // Outcomes are buffered and written once per event-loop turn, before the
+        // journal records them.
+        args.options.flush_sink = [&out](bool durable) { durable ? out->sync() : out->flush(); };
         auto sink = [&](batch_outcome&& o) {
             if (o.what == batch_outcome::kind::invalid)
                 std::cerr << "oneai batch: " << o.diag.message << "\n";
             latency.record(static_cast<std::uint64_t>(o.total_ms * 1000));
             polls += o.polls;
-            out->write(format_outcome(o)); // throws: the engine stops, the journal stays right
+            // Throws: the engine stops, the journal stays right.
+            out->append([&o](std::string& buffer) { append_outcome(buffer, o); });
         };
         // Opens, locks and checks the journal before the output is touched.
         std::visit(

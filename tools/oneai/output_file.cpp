@@ -46,6 +46,10 @@ void output_file::open_and_lock() {
 }
 
 output_file::~output_file() {
+    try {
+        flush(); // what a run cut short still gave us (its journal does not vouch for it)
+    } catch (const std::exception&) {
+    }
     if (fd_ > STDERR_FILENO)
         ::close(fd_);
 }
@@ -136,11 +140,22 @@ output_file::recovered output_file::recover(bool keep_unknown) {
 }
 
 void output_file::write(std::string_view line) {
-    common::write_all(fd_, line,
+    buffer_ += line;
+    if (buffer_.size() >= flush_threshold)
+        flush();
+}
+
+void output_file::flush() {
+    if (buffer_.empty())
+        return;
+    std::string bytes;
+    bytes.swap(buffer_); // a failed write is not retried: part of it may be written
+    common::write_all(fd_, bytes,
                       path_.empty() ? "output (standard output)" : "output '" + path_ + "'");
 }
 
 void output_file::sync() {
+    flush();
     if (::fdatasync(fd_) != 0 && errno != EINVAL) // EINVAL: a pipe or terminal, nothing to sync
         fail("cannot sync the output", path_);
 }

@@ -35,15 +35,35 @@ class output_file {
     /// rename would split it from them.
     recovered recover(bool keep_unknown);
 
-    /// Throws std::runtime_error (a full disk, a closed pipe).
+    /// Buffers `line`; writes the buffer once it holds 64 KiB. Throws
+    /// std::runtime_error (a full disk, a closed pipe).
     void write(std::string_view line);
-    /// fdatasync: what was written survives power loss.
+    /// Lets `fill` append to the buffer (no line built apart), then as write().
+    /// When `fill` throws, what it appended is taken back.
+    template <typename Fill>
+    void append(Fill&& fill) {
+        const std::size_t before = buffer_.size();
+        try {
+            fill(buffer_);
+        } catch (...) {
+            buffer_.resize(before);
+            throw;
+        }
+        if (buffer_.size() >= flush_threshold)
+            flush();
+    }
+    /// Writes what is buffered, with one write(2) where the kernel takes it
+    /// whole. After a failure the buffer is dropped, never written twice.
+    void flush();
+    /// Flushes, then fdatasync: what was written survives power loss.
     void sync();
 
   private:
     void open_and_lock();
+    static constexpr std::size_t flush_threshold = 64 * 1024;
     int fd_ = -1;
     std::string path_;
+    std::string buffer_;
 };
 
 } // namespace oneai::cli
