@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 using namespace oneai;
 using namespace std::chrono_literals;
@@ -186,6 +187,35 @@ TEST(BatchLines, InputLinesOfEveryKind) {
         EXPECT_FALSE(item.invalid.empty()) << bad;
         EXPECT_TRUE(item.invalid.starts_with("line 10: ")) << item.invalid;
     }
+}
+
+TEST(BatchLines, OutputLinesAreValidJsonWhateverTheIdAndTheEchoedFields) {
+    batch_outcome o;
+    o.index = 7;
+    o.id = "a \"quoted\" id\\ with a\nline break";
+    o.task_id = "686f68bb-5fbd-4522-8efa-18235092eb22";
+    o.what = batch_outcome::kind::completed;
+    o.submit_ms = 1.5;
+    o.total_ms = std::numeric_limits<double>::infinity(); // never a bare inf in JSON
+    o.polls = 3;
+    // Echoed fields never override or duplicate the line's own members.
+    o.echo_json = R"({"error":"mine","timings":1,"status":"x","lang":"en"})";
+    const std::string line = cli::format_outcome(o);
+    ASSERT_TRUE(line.ends_with("}\n"));
+    auto parsed = boost::json::parse(line).as_object();
+    EXPECT_EQ(parsed.at("id").as_string(), o.id);
+    EXPECT_EQ(parsed.at("task_id").as_string(), o.task_id);
+    EXPECT_EQ(parsed.at("status"), "COMPLETED");
+    EXPECT_TRUE(parsed.at("error").is_null());
+    EXPECT_EQ(parsed.at("timings").at("submit_ms"), 1.5);
+    EXPECT_TRUE(parsed.at("timings").at("total_ms").is_null());
+    EXPECT_EQ(parsed.at("timings").at("polls"), 3);
+    EXPECT_EQ(parsed.at("lang"), "en");
+    std::size_t errors = 0;
+    for (std::size_t at = line.find("\"error\""); at != std::string::npos;
+         at = line.find("\"error\"", at + 1))
+        ++errors;
+    EXPECT_EQ(errors, 1u) << line;
 }
 
 TEST(BatchLines, OutputLinesStartWithTheIndexAndSurviveATornTail) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 
@@ -134,20 +135,46 @@ batch_item parse_input_line(std::string_view line, std::uint64_t index, const fi
     return item;
 }
 
-std::string format_outcome(const batch_outcome& o) {
-    // The head is written by hand: "index" first, so a resume can read it
-    // without parsing the whole line, and the result passed through as the
-    // service sent it, without building and serialising its tree again.
-    std::string out = "{\"index\":" + std::to_string(o.index) + ",\"id\":";
-    out += o.id.empty() ? "null" : json::serialize(std::string_view(o.id));
-    out += ",\"task_id\":";
-    out += o.task_id.empty() ? "null" : json::serialize(std::string_view(o.task_id));
-    out += ",\"status\":\"";
-    out += to_string(o.what);
-    out += "\",\"result\":";
-    out += o.result && !o.result->raw_json().empty() ? o.result->raw_json() : "null";
+namespace {
 
-    unsigned char buffer[2048]; // the rest, in a stack arena: built, written, dropped
+void append_number(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char digits[32];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    out.append(digits, end);
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    out.append(digits, end);
+}
+
+void append_string_or_null(std::string& out, const std::string& s) {
+    if (s.empty()) {
+        out += "null";
+        return;
+    }
+    // Task ids, and most item ids, need no escapes: copied between quotes.
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+    });
+    if (!plain) {
+        out += json::serialize(std::string_view(s));
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+}
+
+// The members of an error and of the echoed input, through Boost.JSON (they
+// are rare, and arbitrary), in a stack arena.
+void append_error_and_echo(std::string& out, const batch_outcome& o) {
+    unsigned char buffer[2048];
     json::monotonic_resource arena(buffer, sizeof buffer);
     json::object line(&arena);
     if (o.ec) {
@@ -160,19 +187,6 @@ std::string format_outcome(const batch_outcome& o) {
             err["details"] = o.diag.details;
         if (o.diag.http_status >= 300)
             err["http_status"] = o.diag.http_status;
-    } else {
-        line["error"] = nullptr;
-    }
-    auto& timings = line["timings"].emplace_object();
-    timings["submit_ms"] = o.submit_ms;
-    timings["total_ms"] = o.total_ms;
-    timings["polls"] = o.polls;
-    if (o.result)
-        timings["queue_s"] = o.result->stats.concurrency_wait_time;
-    if (o.server_ms > 0) {
-        // The server's creation-to-completion span: queue wait plus processing.
-        const double queue_s = o.result ? o.result->stats.concurrency_wait_time : 0.0;
-        timings["run_s"] = std::max(0.0, o.server_ms / 1000.0 - queue_s);
     }
     if (!o.echo_json.empty()) {
         boost::system::error_code ec;
@@ -180,15 +194,59 @@ std::string format_outcome(const batch_outcome& o) {
         if (!ec && echo.is_object())
             for (const auto& [k, v] : echo.as_object())
                 if (!line.contains(k) && k != "index" && k != "id" && k != "task_id" &&
-                    k != "status" && k != "result")
+                    k != "status" && k != "result" && k != "error" && k != "timings")
                     line[k] = v;
     }
-    const std::string rest = json::serialize(line); // "{...}": its members follow the head
+    const std::string rest = json::serialize(line); // "{...}": its members follow
     if (rest.size() > 2) {
         out += ',';
         out.append(rest, 1, rest.size() - 2);
     }
+}
+
+} // namespace
+
+void append_outcome(std::string& out, const batch_outcome& o) {
+    // Written by hand: "index" first, so a resume can read it without parsing
+    // the whole line, and the result passed through as the service sent it,
+    // without building and serialising its tree again.
+    out += "{\"index\":";
+    append_number(out, o.index);
+    out += ",\"id\":";
+    append_string_or_null(out, o.id);
+    out += ",\"task_id\":";
+    append_string_or_null(out, o.task_id);
+    out += ",\"status\":\"";
+    out += to_string(o.what);
+    out += "\",\"result\":";
+    out += o.result && !o.result->raw_json().empty() ? o.result->raw_json() : "null";
+    if (!o.ec)
+        out += ",\"error\":null";
+    out += ",\"timings\":{\"submit_ms\":";
+    append_number(out, o.submit_ms);
+    out += ",\"total_ms\":";
+    append_number(out, o.total_ms);
+    out += ",\"polls\":";
+    append_number(out, std::uint64_t{o.polls});
+    const double queue_s = o.result ? o.result->stats.concurrency_wait_time : 0.0;
+    if (o.result) {
+        out += ",\"queue_s\":";
+        append_number(out, queue_s);
+    }
+    if (o.server_ms > 0) {
+        // The server's creation-to-completion span: queue wait plus processing.
+        out += ",\"run_s\":";
+        append_number(out, std::max(0.0, o.server_ms / 1000.0 - queue_s));
+    }
+    out += '}';
+    if (o.ec || !o.echo_json.empty())
+        append_error_and_echo(out, o);
     out += "}\n";
+}
+
+std::string format_outcome(const batch_outcome& o) {
+    std::string out;
+    append_outcome(out, o);
     return out;
 }
 

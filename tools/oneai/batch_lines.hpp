@@ -29,6 +29,8 @@ struct file_rules {
 batch_item parse_input_line(std::string_view line, std::uint64_t index,
                             const file_rules& files = {});
 
+/// Appends one output line (with the trailing newline) to `out`.
+void append_outcome(std::string& out, const batch_outcome& o);
 /// One output line (with the trailing newline).
 std::string format_outcome(const batch_outcome& o);
 
