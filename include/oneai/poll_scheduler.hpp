@@ -25,6 +25,10 @@ struct scheduler_options {
     std::size_t max_concurrent_polls = 64;
     /// Shared request rate limit (submits and polls); null = unlimited.
     std::shared_ptr<rate_limiter> rate{};
+    /// false: a COMPLETED task's result carries its JSON text (`raw_json()`,
+    /// `raw()`) and its stats, not the typed outputs. For callers that pass
+    /// results on rather than read them; it saves the typed decode.
+    bool typed_results = true;
 };
 
 struct scheduler_stats {

@@ -1,5 +1,6 @@
 #include <oneai/client.hpp>
 
+#include "client_access.hpp"
 #include "client_impl.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -18,8 +19,7 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
             asio::any_completion_handler<void(error_code, T)> handler,
             asio::cancellation_type accepted, MakeCoroutine make) {
     struct op_state {
-        std::shared_ptr<asio::cancellation_signal> signal =
-            std::make_shared<asio::cancellation_signal>();
+        asio::cancellation_signal signal;
         diagnostics own_diag;
         // Cancellations requested so far: one that arrives before the coroutine
         // first runs would otherwise be lost when it installs its filter.
@@ -32,9 +32,11 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     if (caller_slot.is_connected())
         caller_slot.assign([s = state.get()](asio::cancellation_type t) {
             s->requested = s->requested | t;
-            s->signal->emit(t);
+            s->signal.emit(t);
         });
-    auto registration = self->running.insert(self->running.end(), state->signal);
+    // The client's list shares the state (no allocation of its own for the signal).
+    auto registration = self->running.insert(
+        self->running.end(), std::shared_ptr<asio::cancellation_signal>(state, &state->signal));
     ++self->counters.in_flight;
 
     auto body = [](std::shared_ptr<client::impl> self, std::shared_ptr<op_state> state,
@@ -51,8 +53,8 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     asio::co_spawn(
         self->ex, body(self, state, accepted, std::move(make), diag),
         asio::bind_cancellation_slot(
-            state->signal->slot(), [self, state, registration, &diag, handler = std::move(handler)](
-                                       std::exception_ptr ep, op_outcome<T> outcome) mutable {
+            state->signal.slot(), [self, state, registration, &diag, handler = std::move(handler)](
+                                      std::exception_ptr ep, op_outcome<T> outcome) mutable {
                 self->running.erase(registration);
                 --self->counters.in_flight;
                 if (ep) { // a bug or an allocation failure: report it, do not lose the handler
@@ -124,11 +126,17 @@ void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task
 }
 
 void client::launch_status(task t, diagnostics* diag, handler<task_status> h) {
-    launch<task_status>(
-        impl_, diag, std::move(h), any_cancellation,
-        [t = std::move(t)](impl& self, diagnostics& d, const asio::cancellation_type&) mutable {
-            return self.status(std::move(t), self.task_deadline(), d);
-        });
+    detail::client_access::launch_status(*this, std::move(t), diag, detail::result_decoding::typed,
+                                         std::move(h));
+}
+
+void detail::client_access::launch_status(client& c, task t, diagnostics* diag, result_decoding how,
+                                          client::handler<task_status> h) {
+    launch<task_status>(c.impl_, diag, std::move(h), any_cancellation,
+                        [t = std::move(t), how](client::impl& self, diagnostics& d,
+                                                const asio::cancellation_type&) mutable {
+                            return self.status(std::move(t), self.task_deadline(), d, how);
+                        });
 }
 
 void client::launch_wait(task t, std::optional<poll_policy> policy, diagnostics* diag,

@@ -375,8 +375,8 @@ asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, dia
     co_return op_outcome<task>{{}, task(*id)};
 }
 
-asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline until,
-                                                              diagnostics& diag) {
+asio::awaitable<op_outcome<task_status>>
+client::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
     diag.task_id = t.id();
     if (!detail::is_task_id(t.id())) {
         diag.task_id.clear(); // never echo an id that may carry control characters
@@ -391,7 +391,10 @@ asio::awaitable<op_outcome<task_status>> client::impl::status(task t, deadline u
                                               ? error_code(errc::task_not_found)
                                               : reply.ec,
                                           {}};
-    auto decoded = decode<task_status>(reply.value, diag, detail::parse_task_status);
+    auto decoded = decode<task_status>(
+        reply.value, diag, [how](const boost::json::value& body, std::string_view text) {
+            return detail::parse_task_status(body, text, how);
+        });
     if (!decoded.ec && decoded.value.task.empty())
         decoded.value.task = t;
     co_return decoded;
@@ -471,7 +474,10 @@ asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
     auto reply = co_await post_pipeline(p, in, false, diag);
     if (reply.ec)
         co_return op_outcome<result>{reply.ec, {}};
-    co_return decode<result>(reply.value, diag, detail::parse_result);
+    co_return decode<result>(reply.value, diag,
+                             [](const boost::json::value& body, std::string_view text) {
+                                 return detail::parse_result(body, text);
+                             });
 }
 
 } // namespace oneai

@@ -1,6 +1,7 @@
 #pragma once
 // The state behind oneai::client and the coroutines of its operations.
 
+#include "core/result_decoding.hpp"
 #include "http/base_url.hpp"
 #include "http/connection_pool.hpp"
 #include "polling/poll_planner.hpp"
@@ -56,7 +57,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
                   const asio::cancellation_type* asked = nullptr);
     asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag,
                                              const asio::cancellation_type* asked = nullptr);
-    asio::awaitable<op_outcome<task_status>> status(task t, deadline until, diagnostics& diag);
+    asio::awaitable<op_outcome<task_status>>
+    status(task t, deadline until, diagnostics& diag,
+           detail::result_decoding how = detail::result_decoding::typed);
     /// `shape`: what the task runs, for adaptive polling ({} when unknown).
     asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag,
                                              detail::task_shape shape = {});

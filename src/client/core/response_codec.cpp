@@ -103,6 +103,27 @@ step_output parse_output(const json::object& o) {
     return out;
 }
 
+void parse_stats(const json::object& o, result_stats& stats) {
+    if (const auto* s = o.if_contains("stats"); s && s->is_object()) {
+        stats.concurrency_wait_time =
+            number_or<double>(s->get_object(), "concurrency_wait_time", 0);
+        stats.total_running_jobs = number_or<long>(s->get_object(), "total_running_jobs", 0);
+        stats.total_waiting_jobs = number_or<long>(s->get_object(), "total_waiting_jobs", 0);
+    }
+}
+
+// The checks of parse_result_object, without building the outputs.
+result parse_result_shape(const json::object& o) {
+    const auto* output = o.if_contains("output");
+    const auto* rows = o.if_contains("outputs");
+    if (!(output && output->is_array()) &&
+        !(rows && rows->is_array() && !rows->get_array().empty()))
+        bad("the result has no 'output' array");
+    result r;
+    parse_stats(o, r.stats);
+    return r;
+}
+
 result parse_result_object(const json::object& o) {
     result r;
     if (const auto* rows = o.if_contains("outputs"); rows && rows->is_array()) {
@@ -126,12 +147,7 @@ result parse_result_object(const json::object& o) {
     } else if (r.rows.empty()) {
         bad("the result has no 'output' array");
     }
-    if (const auto* s = o.if_contains("stats"); s && s->is_object()) {
-        r.stats.concurrency_wait_time =
-            number_or<double>(s->get_object(), "concurrency_wait_time", 0);
-        r.stats.total_running_jobs = number_or<long>(s->get_object(), "total_running_jobs", 0);
-        r.stats.total_waiting_jobs = number_or<long>(s->get_object(), "total_waiting_jobs", 0);
-    }
+    parse_stats(o, r.stats);
     return r;
 }
 
@@ -170,11 +186,11 @@ std::optional<std::string> parse_submit_answer(const json::value& body) {
     return id;
 }
 
-result parse_result(const json::value& body, std::string_view text) {
+result parse_result(const json::value& body, std::string_view text, result_decoding how) {
     const auto* o = body.if_object();
     if (!o)
         bad("the result is not an object");
-    result r = parse_result_object(*o);
+    result r = how == result_decoding::typed ? parse_result_object(*o) : parse_result_shape(*o);
     // As text: the tree may live in a caller's arena. The service's own text
     // is kept when it is one line (JSON Lines output splices it as is);
     // pretty-printed text is written again, compact.
@@ -263,7 +279,7 @@ std::string_view member_text(std::string_view t, std::string_view key) {
     return found;
 }
 
-task_status parse_task_status(const json::value& body, std::string_view text) {
+task_status parse_task_status(const json::value& body, std::string_view text, result_decoding how) {
     const auto* o = body.if_object();
     if (!o)
         bad("the task status is not an object");
@@ -280,7 +296,7 @@ task_status parse_task_status(const json::value& body, std::string_view text) {
         const auto* r = o->if_contains("result");
         if (!r || !r->is_object())
             bad("a COMPLETED task has no result");
-        s.result = parse_result(*r, text.empty() ? text : member_text(text, "result"));
+        s.result = parse_result(*r, text.empty() ? text : member_text(text, "result"), how);
     } else if (s.state == task_state::failed) {
         // Spec 9.1: the error is in `error` (docs) or `result` (what the SDKs read).
         const json::object* err = nullptr;

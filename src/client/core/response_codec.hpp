@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "result_decoding.hpp"
+
 namespace oneai::detail {
 
 /// The task id of a submit answer; nullopt when the answer has none.
@@ -21,9 +23,11 @@ std::optional<std::string> parse_submit_answer(const boost::json::value& body);
 /// Throws std::runtime_error when `body` is not a task status.
 /// `text`, when given, is the JSON text `body` was parsed from: the result's
 /// raw JSON is then cut from it rather than serialised again.
-task_status parse_task_status(const boost::json::value& body, std::string_view text = {});
+task_status parse_task_status(const boost::json::value& body, std::string_view text = {},
+                              result_decoding how = result_decoding::typed);
 /// Throws std::runtime_error when `body` is not a pipeline result.
-result parse_result(const boost::json::value& body, std::string_view text = {});
+result parse_result(const boost::json::value& body, std::string_view text = {},
+                    result_decoding how = result_decoding::typed);
 
 /// The text of a top-level member's value in a valid JSON object's text (the
 /// last, if the key repeats), or empty (absent, or a key written with escapes).
