@@ -258,20 +258,23 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         ++records[slot].polls;
         auto poll = std::make_shared<poll_under_way>();
         auto where = polls_under_way.insert(polls_under_way.end(), poll);
-        c.async_status(task(id_of(slot)), poll->diag,
-                       asio::bind_cancellation_slot(
-                           poll->signal.slot(), [self = shared_from_this(), slot, poll,
-                                                 where](error_code ec, task_status s) {
-                               self->polls_under_way.erase(where);
-                               --self->active;
-                               self->rate_limited += poll->diag.rate_limited;
-                               self->retries +=
-                                   poll->diag.attempts > 1 ? poll->diag.attempts - 1 : 0;
-                               if (self->stopped)
-                                   return;
-                               self->on_status(slot, ec, std::move(s), poll->diag.retry_after);
-                               self->pump();
-                           }));
+        auto on_answer = [self = shared_from_this(), slot, poll, where](error_code ec,
+                                                                        task_status s) {
+            self->polls_under_way.erase(where);
+            --self->active;
+            self->rate_limited += poll->diag.rate_limited;
+            self->retries += poll->diag.attempts > 1 ? poll->diag.attempts - 1 : 0;
+            if (self->stopped)
+                return;
+            self->on_status(slot, ec, std::move(s), poll->diag.retry_after);
+            self->pump();
+        };
+        detail::client_access::launch_status(
+            c, task(id_of(slot)), &poll->diag,
+            opts.typed_results ? detail::result_decoding::typed
+                               : detail::result_decoding::text_only,
+            asio::any_completion_handler<void(error_code, task_status)>(
+                asio::bind_cancellation_slot(poll->signal.slot(), std::move(on_answer))));
     }
 
     void complete(std::uint32_t slot, error_code ec, task_status s) {
