@@ -45,11 +45,9 @@ asio::awaitable<bool> sleep_for(milliseconds d) {
 }
 
 std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
-    if (auto ms = res.find("retry-after-ms"); ms != res.end()) {
-        long long v = std::atoll(std::string(ms->value()).c_str());
-        if (v >= 0)
-            return milliseconds{v};
-    }
+    if (auto ms = res.find("retry-after-ms"); ms != res.end())
+        if (auto hint = detail::parse_retry_after_ms(ms->value()))
+            return hint;
     if (auto ra = res.find(http::field::retry_after); ra != res.end())
         return detail::parse_retry_after(ra->value(), std::chrono::system_clock::now());
     return std::nullopt;
@@ -335,8 +333,8 @@ const std::string& client::impl::steps_json_of(const pipeline& p) {
 }
 
 asio::awaitable<op_outcome<http_reply>>
-client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag,
-                            const asio::cancellation_type* asked) {
+client::impl::post_pipeline(const pipeline& p, const input& in, bool async, deadline until,
+                            diagnostics& diag, const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
     try {
         const bool text_body = std::holds_alternative<text_input>(in) ||
@@ -349,13 +347,13 @@ client::impl::post_pipeline(const pipeline& p, const input& in, bool async, diag
     }
     // A sync run leaves no task behind, so sending it again is safe; a submit is not.
     co_return co_await send(http::verb::post, api_path + encoded.target_suffix,
-                            std::move(encoded.json_body), encoded.file, !async, task_deadline(),
-                            diag, asked);
+                            std::move(encoded.json_body), encoded.file, !async, until, diag, asked);
 }
 
-asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, diagnostics& diag,
+asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, deadline until,
+                                                       diagnostics& diag,
                                                        const asio::cancellation_type* asked) {
-    auto reply = co_await post_pipeline(p, in, true, diag, asked);
+    auto reply = co_await post_pipeline(p, in, true, until, diag, asked);
     if (reply.ec)
         co_return op_outcome<task>{reply.ec, {}};
     std::string why;
@@ -400,11 +398,11 @@ client::impl::status(task t, deadline until, diagnostics& diag, detail::result_d
     co_return decoded;
 }
 
-asio::awaitable<op_outcome<result>>
-client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_shape shape) {
+asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy policy, deadline until,
+                                                       diagnostics& diag,
+                                                       detail::task_shape shape) {
     const auto started = clock::now();
     const auto start_number = planner.start();
-    const deadline until = task_deadline();
     diag.task_id = t.id();
     auto finish = [&](error_code ec, task_state state) {
         if (hooks.on_completion)
@@ -461,17 +459,19 @@ client::impl::wait(task t, poll_policy policy, diagnostics& diag, detail::task_s
 asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag,
                                                       const asio::cancellation_type* asked) {
     const detail::task_shape shape = detail::shape_of(detail::pipeline_fingerprint(p), in);
-    auto submitted = co_await submit(std::move(p), std::move(in), diag, asked);
+    // One deadline for the whole run: the wait gets what the submit left.
+    const deadline until = task_deadline();
+    auto submitted = co_await submit(std::move(p), std::move(in), until, diag, asked);
     if (submitted.ec)
         co_return op_outcome<result>{submitted.ec, {}};
     // The task exists now: a total cancellation can no longer undo the run.
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    co_return co_await wait(submitted.value, opts.polling, diag, shape);
+    co_return co_await wait(submitted.value, opts.polling, until, diag, shape);
 }
 
 asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
                                                            diagnostics& diag) {
-    auto reply = co_await post_pipeline(p, in, false, diag);
+    auto reply = co_await post_pipeline(p, in, false, task_deadline(), diag);
     if (reply.ec)
         co_return op_outcome<result>{reply.ec, {}};
     co_return decode<result>(reply.value, diag,

@@ -59,10 +59,12 @@ TEST(PollRules, RetryAfterAppliesToTheAnswerThatCarriedItOnly) {
     ++h.polls;
     auto plain = next_poll(c, h, {{}, task_state::running, {}}, t0 + 5s, rng);
     EXPECT_EQ(plain.at, t0 + 6s); // back to the policy's second
-    // A hint is capped by max_retry_after...
+    // A hint beyond max_retry_after is not slept: the wait ends at once...
     c.max_retry_after = 10s;
-    auto capped = next_poll(c, h, {{}, task_state::running, 3600s}, t0, rng);
-    EXPECT_EQ(capped.at, t0 + 10s);
+    auto too_long = next_poll(c, h, {{}, task_state::running, 3600s}, t0, rng);
+    EXPECT_EQ(too_long.what, poll_step::action::finish);
+    EXPECT_EQ(too_long.ec, errc::rate_limited);
+    EXPECT_EQ(next_poll(c, h, {{}, task_state::running, 10s}, t0, rng).at, t0 + 10s);
     // ...and one that outlasts the deadline fails at once rather than sleeping into it.
     c.deadline = t0 + 8s;
     auto refused = next_poll(c, h, {{}, task_state::running, 9s}, t0, rng);

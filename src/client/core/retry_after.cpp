@@ -1,12 +1,17 @@
 #include "retry_after.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <climits>
 #include <cstring>
 #include <ctime>
 
 namespace oneai::detail {
 namespace {
+
+// Hints are cut to a year, so that no arithmetic on them can overflow.
+constexpr long long longest_hint_seconds = 86'400LL * 365;
 
 int month_index(std::string_view m) {
     constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -23,11 +28,36 @@ bool read_int(std::string_view s, int& out) {
     return ec == std::errc{} && end == s.data() + s.size();
 }
 
-// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" and RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT".
+// asctime "Sun Nov  6 08:49:37 1994" (the day padded with a space).
+std::optional<std::time_t> parse_asctime_date(std::string_view v) {
+    if (v.size() != 24 || v[3] != ' ' || v[7] != ' ' || v[10] != ' ' || v[19] != ' ' ||
+        v[13] != ':' || v[16] != ':')
+        return std::nullopt;
+    int day = 0, year = 0, h = 0, m = 0, s = 0;
+    std::string_view day_text = v.substr(8, 2);
+    if (day_text.front() == ' ')
+        day_text.remove_prefix(1);
+    const int mon = month_index(v.substr(4, 3));
+    if (mon < 0 || !read_int(day_text, day) || !read_int(v.substr(20, 4), year) ||
+        !read_int(v.substr(11, 2), h) || !read_int(v.substr(14, 2), m) ||
+        !read_int(v.substr(17, 2), s) || day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
+        return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon;
+    tm.tm_mday = day;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = s;
+    return timegm(&tm);
+}
+
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+// and asctime.
 std::optional<std::time_t> parse_http_date(std::string_view v) {
     auto comma = v.find(", ");
     if (comma == std::string_view::npos)
-        return std::nullopt;
+        return parse_asctime_date(v);
     std::string_view rest = v.substr(comma + 2);
     std::tm tm{};
     int day = 0, year = 0, h = 0, m = 0, s = 0;
@@ -64,6 +94,23 @@ std::optional<std::time_t> parse_http_date(std::string_view v) {
 
 } // namespace
 
+std::optional<std::chrono::milliseconds> parse_retry_after_ms(std::string_view value) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
+    unsigned long long ms = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+    if (value.empty() || end != value.data() + value.size())
+        return std::nullopt;
+    if (ec == std::errc::result_out_of_range)
+        ms = ULLONG_MAX;
+    else if (ec != std::errc{})
+        return std::nullopt;
+    const unsigned long long longest = static_cast<unsigned long long>(longest_hint_seconds) * 1000;
+    return std::chrono::milliseconds{static_cast<long long>(std::min(ms, longest))};
+}
+
 std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
@@ -75,16 +122,23 @@ parse_retry_after(std::string_view value, std::chrono::system_clock::time_point 
     if (value.front() >= '0' && value.front() <= '9') {
         long long seconds = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-        if (ec != std::errc{} || end != value.data() + value.size())
+        if (end != value.data() + value.size())
             return std::nullopt;
-        return std::chrono::milliseconds{std::min(seconds, 86'400LL * 365) * 1000};
+        if (ec == std::errc::result_out_of_range)
+            seconds = longest_hint_seconds; // saturates
+        else if (ec != std::errc{})
+            return std::nullopt;
+        return std::chrono::milliseconds{std::min(seconds, longest_hint_seconds) * 1000};
     }
     auto when = parse_http_date(value);
     if (!when)
         return std::nullopt;
-    auto delta = std::chrono::system_clock::from_time_t(*when) - now;
-    return std::max(std::chrono::milliseconds{0},
-                    std::chrono::duration_cast<std::chrono::milliseconds>(delta));
+    // In whole seconds of time_t: a date past 2262 does not fit the clock's
+    // nanoseconds, so it is never converted to a time_point.
+    const long long seconds_left =
+        static_cast<long long>(*when) -
+        static_cast<long long>(std::chrono::system_clock::to_time_t(now));
+    return std::chrono::milliseconds{std::clamp(seconds_left, 0LL, longest_hint_seconds) * 1000};
 }
 
 } // namespace oneai::detail

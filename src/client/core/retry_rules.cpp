@@ -44,15 +44,12 @@ retry_decision decide_retry(const retry_policy& policy, bool repeatable, unsigne
     bool retryable = false;
     bool honour_hint = false;
     if (outcome.transport) {
-        if (!outcome.request_sent) {
-            retryable = true; // connect, DNS or TLS failure: nothing reached the server
-            final_error = outcome.transport;
-        } else if (repeatable || policy.resubmit_when_unsure) {
-            retryable = true;
-            final_error = outcome.transport;
-        } else {
+        if (outcome.request_sent && !repeatable && !policy.resubmit_when_unsure)
             return {action::fail, {}, errc::unknown_submission_outcome};
-        }
+        if (!is_transient(outcome.transport)) // a certificate, an unknown host: never mended
+            return {action::fail, {}, outcome.transport};
+        retryable = true; // nothing reached the server, or sending it again is safe
+        final_error = outcome.transport;
     } else if (status == 429) {
         retryable = policy.retry_rate_limited;
         honour_hint = true;
@@ -72,13 +69,19 @@ retry_decision decide_retry(const retry_policy& policy, bool repeatable, unsigne
     if (!retryable || attempt >= policy.max_attempts)
         return {action::fail, {}, final_error};
 
+    // A hint longer than max_retry_after is not slept: the request fails at
+    // once, the hint left in the diagnostics for the caller.
+    const error_code hint_error = status == 429 ? error_code(errc::rate_limited) : final_error;
+    if (honour_hint && outcome.retry_after && *outcome.retry_after > policy.max_retry_after)
+        return {action::fail, {}, hint_error};
     milliseconds delay = policy.delays.delay(attempt - 1, previous_delay, rng);
     if (honour_hint && outcome.retry_after)
-        delay = std::max(delay, std::min(*outcome.retry_after, policy.max_retry_after));
-    if (time_left && delay >= *time_left) // the hint outlasts the deadline: fail fast
+        delay = std::max(delay, *outcome.retry_after);
+    if (time_left && delay >= *time_left) // the wait outlasts the deadline: fail fast
         return {action::fail,
                 {},
-                honour_hint ? error_code(errc::rate_limited) : error_code(errc::deadline_exceeded)};
+                honour_hint && outcome.retry_after ? hint_error
+                                                   : error_code(errc::deadline_exceeded)};
     // The budget bounds retries of failures (5xx, transport); a 429 is the
     // service asking to come back later, not a failure, and spends none.
     if (policy.budget && status != 429 && !policy.budget->try_spend())

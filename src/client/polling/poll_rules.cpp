@@ -96,9 +96,11 @@ poll_step next_poll(const poll_context& c, const poll_history& h, const poll_ans
         at = now + p.delays.delay(h.polls - 1u, h.previous_delay, rng);
     }
     if (p.honour_retry_after && a.retry_after) {
-        const milliseconds hint = std::min(*a.retry_after, c.max_retry_after);
-        if (c.deadline && now + hint > *c.deadline)
-            return {action::finish, now, errc::rate_limited, {}}; // never sleep into the deadline
+        // Past max_retry_after, or past the deadline, the hint is not slept:
+        // the wait ends at once (the hint stays in the diagnostics).
+        const milliseconds hint = *a.retry_after;
+        if (hint > c.max_retry_after || (c.deadline && hint > *c.deadline - now))
+            return {action::finish, now, errc::rate_limited, {}};
         at = std::max(at, now + hint);
     }
     return bounded(c, h, at, now);
