@@ -30,6 +30,7 @@ enum class errc {
     invalid_argument,           // a bad base URL, an unreadable file, ...
     client_shutdown,            // client::shutdown() ended the operation
     output_failed, // a batch's sink could not take an outcome (a full disk, a closed pipe)
+    internal,      // the library itself failed (an exception inside it: a bug, or memory)
 };
 
 const boost::system::error_category& oneai_category() noexcept;
@@ -42,8 +43,12 @@ inline error_code make_error_code(errc e) noexcept {
 /// for the oneai category, "category:value" otherwise.
 std::string error_name(const error_code& ec);
 
-/// True for errors after which the same call may succeed later (transport
-/// failures, rate limiting, overload, deadlines).
+/// True for errors after which the same call may succeed later: rate limiting,
+/// overload, deadlines, and the transport failures a retry can mend (refused,
+/// reset or closed connections, timeouts, unreachable networks, a DNS server
+/// asking to try again). False for everything else, among them TLS
+/// handshake and certificate failures, a host name that does not exist,
+/// malformed HTTP, and the library's own errors: no policy retries those.
 bool is_transient(const error_code& ec) noexcept;
 
 } // namespace oneai

@@ -12,8 +12,13 @@
 #include "client/http/base_url.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 using namespace oneai;
 using namespace oneai::detail;
@@ -82,9 +87,39 @@ TEST(RetryAfter, SecondsAndBothDateForms) {
     EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), 30s);
     EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now), 10s);
     EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), 0s); // in the past
+    EXPECT_EQ(parse_retry_after("Sun Nov  6 08:49:57 1994", now), 20s);     // asctime
     for (const char* bad : {"", "soon", "-5", "1.5", "Sun, 06 Nov 1994 25:00:00 GMT",
-                            "Sun, 06 Foo 1994 08:00:00 GMT"})
+                            "Sun, 06 Foo 1994 08:00:00 GMT", "Sun Nov 6 08:49:57 1994"})
         EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
+}
+
+TEST(RetryAfter, HugeHintsSaturateAtAYear) {
+    const auto now = std::chrono::system_clock::from_time_t(784111777);
+    constexpr auto year = std::chrono::hours{24 * 365};
+    EXPECT_EQ(parse_retry_after("99999999999999999999999", now), year);
+    EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), year); // past 2262
+    EXPECT_EQ(parse_retry_after_ms("1500"), 1500ms);
+    EXPECT_EQ(parse_retry_after_ms("99999999999999999999999"), year);
+    for (const char* bad : {"", "-1", "1.5", "soon"})
+        EXPECT_FALSE(parse_retry_after_ms(bad)) << bad;
+}
+
+TEST(ErrorKinds, TransienceIsExplicit) {
+    namespace ae = boost::asio::error;
+    for (error_code ec :
+         {error_code(ae::connection_refused), error_code(ae::connection_reset), error_code(ae::eof),
+          error_code(ae::timed_out), error_code(ae::host_not_found_try_again),
+          error_code(boost::beast::error::timeout), error_code(errc::rate_limited),
+          error_code(errc::server_unavailable), error_code(errc::deadline_exceeded)})
+        EXPECT_TRUE(is_transient(ec)) << ec.message();
+    const error_code verify_failed(
+        static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
+        boost::asio::error::get_ssl_category());
+    for (error_code ec :
+         {verify_failed, error_code(ae::host_not_found),
+          error_code(boost::beast::http::error::bad_version), error_code(ae::operation_aborted),
+          error_code(errc::internal), error_code(errc::unauthorized), error_code()})
+        EXPECT_FALSE(is_transient(ec)) << ec.message();
 }
 
 namespace {
@@ -120,6 +155,22 @@ TEST(RetryRules, NothingSentMeansAnyRequestIsRetried) {
     EXPECT_EQ(decide(p, true, 1, transport(false)).what, action::retry);
 }
 
+TEST(RetryRules, PermanentTransportFailuresAreNeverRetried) {
+    retry_policy p; // the defaults: five attempts
+    attempt_outcome tls;
+    tls.transport =
+        error_code(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
+                   boost::asio::error::get_ssl_category());
+    auto d = decide(p, true, 1, tls);
+    EXPECT_EQ(d.what, action::fail);
+    EXPECT_EQ(d.error, tls.transport);
+    attempt_outcome dns;
+    dns.transport = boost::asio::error::host_not_found;
+    EXPECT_EQ(decide(p, true, 1, dns).what, action::fail);
+    dns.transport = boost::asio::error::host_not_found_try_again;
+    EXPECT_EQ(decide(p, true, 1, dns).what, action::retry);
+}
+
 TEST(RetryRules, ASentSubmitIsNeverResentUnlessOptedIn) {
     retry_policy p;
     auto d = decide(p, false, 1, transport(true));
@@ -136,8 +187,11 @@ TEST(RetryRules, RateLimitsWaitAtLeastTheHint) {
     auto d = decide(p, false, 1, status(429, 3s));
     EXPECT_EQ(d.what, action::retry);
     EXPECT_EQ(d.delay, 3s);
-    p.max_retry_after = 1s; // hints are clamped
-    EXPECT_EQ(decide(p, false, 1, status(429, 3s)).delay, 1s);
+    p.max_retry_after = 1s; // a longer hint fails at once rather than being slept
+    auto refused = decide(p, false, 1, status(429, 3s));
+    EXPECT_EQ(refused.what, action::fail);
+    EXPECT_EQ(refused.error, errc::rate_limited);
+    EXPECT_EQ(decide(p, false, 1, status(503, 3s)).error, errc::server_unavailable);
     p.retry_rate_limited = false;
     EXPECT_EQ(decide(p, false, 1, status(429)).error, errc::rate_limited);
 }

@@ -2,6 +2,9 @@
 #include <oneai/error.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace oneai {
 namespace {
@@ -47,10 +50,35 @@ class category : public boost::system::error_category {
             return "the client was shut down";
         case errc::output_failed:
             return "the batch's outcomes could not be written";
+        case errc::internal:
+            return "an internal error of the oneai library";
         }
         return "unknown oneai error";
     }
 };
+
+// The transport failures that a later attempt can mend, listed: anything not
+// listed (TLS verification, an unknown host, garbage instead of HTTP) is
+// permanent, so that no policy repeats it forever.
+bool is_transient_transport(const error_code& ec) noexcept {
+    namespace ae = boost::asio::error;
+    namespace http = boost::beast::http;
+    if (!ec || ec == ae::operation_aborted)
+        return false;
+    if (ec.category() == boost::asio::error::get_netdb_category())
+        return ec == ae::host_not_found_try_again; // the DNS server asked for a retry
+    if (ec == ae::eof || ec == ae::connection_refused || ec == ae::connection_reset ||
+        ec == ae::connection_aborted || ec == ae::timed_out || ec == ae::broken_pipe ||
+        ec == ae::network_down || ec == ae::network_reset || ec == ae::network_unreachable ||
+        ec == ae::host_unreachable || ec == ae::try_again || ec == ae::no_buffer_space ||
+        ec == ae::no_descriptors || ec == ae::shut_down || ec == ae::not_connected ||
+        ec == boost::system::errc::address_not_available)
+        return true;
+    if (ec == boost::beast::error::timeout || ec == http::error::end_of_stream ||
+        ec == http::error::partial_message)
+        return true;                                        // the server went away mid-answer
+    return ec == boost::asio::ssl::error::stream_truncated; // TLS's way of saying EOF
+}
 
 } // namespace
 
@@ -66,7 +94,8 @@ std::string error_name(const error_code& ec) {
         "server_error",      "bad_response",       "unknown_submission_outcome",
         "unauthorized",      "forbidden",          "invalid_request",
         "task_not_found",    "response_too_large", "missing_api_key",
-        "invalid_argument",  "client_shutdown",    "output_failed"};
+        "invalid_argument",  "client_shutdown",    "output_failed",
+        "internal"};
     if (ec.category() == oneai_category() && ec.value() >= 0 &&
         static_cast<std::size_t>(ec.value()) < std::size(names))
         return names[ec.value()];
@@ -86,7 +115,7 @@ bool is_transient(const error_code& ec) noexcept {
             return false;
         }
     }
-    return ec && ec != boost::asio::error::operation_aborted; // transport errors
+    return is_transient_transport(ec);
 }
 
 std::string diagnostics::to_string() const {
