@@ -17,7 +17,9 @@ struct canned_server::impl {
     asio::io_context io;
     tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
     std::string reply;
+    bool keep_alive = false;
     std::atomic<int> requests{0};
+    std::atomic<int> connections{0};
     std::mutex last_mutex;
     std::string last; // the head of the last request
     std::thread thread;
@@ -26,6 +28,7 @@ struct canned_server::impl {
         acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
             if (ec)
                 return;
+            ++connections;
             serve(std::make_shared<tcp::socket>(std::move(socket)));
             accept();
         });
@@ -49,7 +52,9 @@ struct canned_server::impl {
                                    }
                                    asio::async_write(
                                        *socket, asio::buffer(reply),
-                                       [socket](boost::system::error_code, std::size_t) {
+                                       [this, socket](boost::system::error_code ec, std::size_t) {
+                                           if (keep_alive && !ec)
+                                               return serve(socket);
                                            boost::system::error_code ignored;
                                            socket->shutdown(tcp::socket::shutdown_both, ignored);
                                        });
@@ -57,8 +62,9 @@ struct canned_server::impl {
     }
 };
 
-canned_server::canned_server(std::string reply) : impl_(std::make_unique<impl>()) {
+canned_server::canned_server(std::string reply, bool keep_alive) : impl_(std::make_unique<impl>()) {
     impl_->reply = std::move(reply);
+    impl_->keep_alive = keep_alive;
     impl_->accept();
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -74,17 +80,20 @@ std::uint16_t canned_server::port() const {
 int canned_server::requests() const {
     return impl_->requests.load();
 }
+int canned_server::connections() const {
+    return impl_->connections.load();
+}
 
 std::string canned_server::last_request() const {
     std::lock_guard lock(impl_->last_mutex);
     return impl_->last;
 }
 
-std::string raw_reply(const std::string& body, long declared_length) {
+std::string raw_reply(const std::string& body, long declared_length, bool keep_alive) {
     long length = declared_length >= 0 ? declared_length : static_cast<long>(body.size());
-    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: "
-           "close\r\nContent-Length: " +
-           std::to_string(length) + "\r\n\r\n" + body;
+    return std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: ") +
+           (keep_alive ? "keep-alive" : "close") + "\r\nContent-Length: " + std::to_string(length) +
+           "\r\n\r\n" + body;
 }
 
 } // namespace oneai::test

@@ -12,12 +12,15 @@ namespace oneai::test {
 class canned_server {
   public:
     /// `reply`: the raw bytes sent after each request's headers arrive; empty
-    /// means close the connection without answering.
-    explicit canned_server(std::string reply);
+    /// means close the connection without answering. The connection is closed
+    /// after each reply, unless `keep_alive`: then the next request is read
+    /// on it (whatever the reply said).
+    explicit canned_server(std::string reply, bool keep_alive = false);
     ~canned_server();
     std::uint16_t port() const;
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
     int requests() const;
+    int connections() const;
     /// The head of the last request (through its blank line), as it arrived.
     std::string last_request() const;
 
@@ -27,7 +30,8 @@ class canned_server {
 };
 
 /// A raw HTTP/1.1 200 answer with `body`; `declared_length` (when set) is
-/// announced instead of the real length, to make a truncated body.
-std::string raw_reply(const std::string& body, long declared_length = -1);
+/// announced instead of the real length, to make a truncated body. It says
+/// `Connection: close`, or `keep-alive` when asked.
+std::string raw_reply(const std::string& body, long declared_length = -1, bool keep_alive = false);
 
 } // namespace oneai::test

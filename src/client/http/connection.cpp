@@ -41,8 +41,14 @@ connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::s
         if (tls->native_handle() &&
             SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
             secure_->set_verify_callback(asio::ssl::host_name_verification(server_name_));
-        // SNI: servers hosting several names pick the certificate by it.
-        SSL_set_tlsext_host_name(secure_->native_handle(), server_name_.c_str());
+        // SNI: servers hosting several names pick the certificate by it. Never
+        // for an address (RFC 6066 forbids it); a name OpenSSL refuses fails
+        // the connect rather than going out without it.
+        error_code not_an_address;
+        asio::ip::make_address(server_name_, not_an_address);
+        if (not_an_address &&
+            SSL_set_tlsext_host_name(secure_->native_handle(), server_name_.c_str()) != 1)
+            setup_error_ = asio::error::invalid_argument;
     } else {
         plain_ = std::make_unique<beast::tcp_stream>(ex);
     }
@@ -72,6 +78,8 @@ error_code connection::timed_out_or(error_code ec) const {
 
 asio::awaitable<error_code> connection::connect(asio::ip::tcp::resolver::results_type endpoints,
                                                 std::chrono::milliseconds timeout) {
+    if (setup_error_)
+        co_return setup_error_;
     deadline_guard guard(*this, timeout);
     auto [ec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
     ec = timed_out_or(ec);
@@ -102,21 +110,38 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
     }
     if (final_once_written)
         co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(max_response);
-    parser.header_limit(64 * 1024);
-    auto [read_ec, read] = co_await http::async_read(s, buffer_, parser, use_tuple);
-    out.response_started = read > 0 || parser.got_some();
-    if (read_ec == http::error::body_limit || read_ec == http::error::buffer_overflow) {
-        out.ec = errc::response_too_large;
-        co_return out;
+    // Interim responses (100 Continue, 103 Early Hints from a CDN) come before
+    // the final one: each is read whole and dropped. 101 is final (and not
+    // asked for, so it fails as a bad answer further up).
+    constexpr int most_interim = 16;
+    for (int interim = 0;; ++interim) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(max_response);
+        parser.header_limit(64 * 1024);
+        auto [read_ec, read] = co_await http::async_read(s, buffer_, parser, use_tuple);
+        out.response_started = out.response_started || read > 0 || parser.got_some();
+        if (read_ec == http::error::body_limit || read_ec == http::error::buffer_overflow) {
+            out.ec = errc::response_too_large;
+            co_return out;
+        }
+        if (read_ec) {
+            out.ec = timed_out_or(read_ec);
+            co_return out;
+        }
+        const unsigned status = parser.get().result_int();
+        if (status >= 100 && status < 200 && status != 101) {
+            if (interim == most_interim) {
+                out.ec = http::error::bad_status;
+                co_return out;
+            }
+            continue;
+        }
+        out.response = parser.release();
+        break;
     }
-    if (read_ec) {
-        out.ec = timed_out_or(read_ec);
-        co_return out;
-    }
-    out.response = parser.release();
-    reusable_ = out.response.keep_alive();
+    // Bytes after the response were never asked for: the connection's state
+    // is unknown, so it is not used again.
+    reusable_ = out.response.keep_alive() && buffer_.size() == 0;
     co_return out;
 }
 

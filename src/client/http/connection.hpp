@@ -90,6 +90,7 @@ class connection : private exchange_deadlines::watched {
     bool expired_ = false;
     beast::flat_buffer buffer_;
     bool reusable_ = false;
+    error_code setup_error_; // the TLS stream could not be set up: connect() fails with it
 };
 
 } // namespace oneai::detail
