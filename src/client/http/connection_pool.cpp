@@ -1,6 +1,7 @@
 #include "connection_pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -16,9 +17,33 @@ connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context* t
 
 asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::results_type& out) {
     if (!resolved_) {
-        asio::ip::tcp::resolver resolver(ex_);
-        auto [ec, results] =
-            co_await resolver.async_resolve(where_.host, std::to_string(where_.port), use_tuple);
+        // getaddrinfo runs on Asio's resolver thread and cannot be stopped;
+        // cancelling the resolver abandons it. Both the connect timeout and the
+        // caller's cancellation do that, so a hung DNS server bounds nothing.
+        auto resolver = std::make_shared<asio::ip::tcp::resolver>(ex_);
+        const std::weak_ptr<asio::ip::tcp::resolver> weak = resolver;
+        bool timed_out = false;
+        asio::steady_timer timer(ex_, settings_.connect_timeout);
+        timer.async_wait([weak, &timed_out](error_code ec) {
+            if (auto r = weak.lock(); r && !ec) {
+                timed_out = true; // the coroutine is still suspended: its frame is alive
+                r->cancel();
+            }
+        });
+        asio::cancellation_slot slot = (co_await asio::this_coro::cancellation_state).slot();
+        if (slot.is_connected())
+            slot.assign([weak](asio::cancellation_type) {
+                if (auto r = weak.lock())
+                    r->cancel();
+            });
+        const std::string port = std::to_string(where_.port);
+        auto [ec, results] = co_await resolver->async_resolve(where_.host, port, use_tuple);
+        if (slot.is_connected())
+            slot.clear();
+        timer.cancel();
+        resolver.reset(); // a late timer finds nothing to cancel
+        if (timed_out)
+            co_return error_code(asio::error::timed_out);
         if (ec)
             co_return ec;
         resolved_ = std::move(results);

@@ -2,8 +2,8 @@
 // Kept-alive connections per (scheme, host, port), at most `max_per_host` of
 // them. A lease covers one exchange: the connection goes back to the pool
 // after a clean exchange and is closed after anything else. Resolved
-// addresses are cached per host (async_resolve cannot be cancelled per
-// operation in Asio 1.26, so it should run rarely).
+// addresses are cached per host; a resolution is bounded by the connect
+// timeout and abandoned when the caller cancels.
 
 #include "base_url.hpp"
 #include "connection.hpp"
