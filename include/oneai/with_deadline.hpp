@@ -72,9 +72,13 @@ struct boost::asio::async_result<oneai::deadline_t<InnerToken>, void(oneai::erro
              type = token.type](auto handler, auto&&... rest) mutable {
                 auto state = std::make_shared<oneai::detail::deadline_state>(ex, timeout);
                 auto outer = boost::asio::get_associated_cancellation_slot(handler);
+                // Weak: the handler may be destroyed without ever running, and
+                // the caller's slot may still be emitted afterwards.
                 if (outer.is_connected())
-                    outer.assign(
-                        [s = state.get()](boost::asio::cancellation_type t) { s->signal.emit(t); });
+                    outer.assign([weak = std::weak_ptr(state)](boost::asio::cancellation_type t) {
+                        if (auto s = weak.lock())
+                            s->signal.emit(t);
+                    });
                 state->timer.async_wait([weak = std::weak_ptr(state), type](oneai::error_code ec) {
                     if (auto s = weak.lock(); s && !ec) {
                         s->expired = true;

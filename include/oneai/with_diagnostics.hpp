@@ -38,7 +38,7 @@ struct throwing_handler {
     void operator()(error_code ec, T value) {
         std::exception_ptr ep;
         if (ec)
-            ep = std::make_exception_ptr(error_with_diagnostics(ec, std::move(*diag)));
+            ep = std::make_exception_ptr(error_with_diagnostics(ec, *diag)); // the caller's stays
         std::move(handler)(ep, std::move(value));
     }
 };

@@ -3,6 +3,7 @@
 #include "client_access.hpp"
 #include "client_impl.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -29,11 +30,19 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     diagnostics& diag = caller_diag ? *caller_diag : state->own_diag;
     diag.clear();
     auto caller_slot = asio::get_associated_cancellation_slot(handler);
+    // Weak: the handler may be destroyed without running (its io_context gone)
+    // while the caller's slot lives on and is emitted later.
     if (caller_slot.is_connected())
-        caller_slot.assign([s = state.get()](asio::cancellation_type t) {
-            s->requested = s->requested | t;
-            s->signal.emit(t);
+        caller_slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type t) {
+            if (auto s = weak.lock()) {
+                s->requested = s->requested | t;
+                s->signal.emit(t);
+            }
         });
+    // The handler's executor has work until the handler runs (as Asio's own
+    // operations do), so its io_context does not run out while we poll.
+    auto work = asio::prefer(asio::get_associated_executor(handler, self->ex),
+                             asio::execution::outstanding_work.tracked);
     // The client's list shares the state (no allocation of its own for the signal).
     auto registration = self->running.insert(
         self->running.end(), std::shared_ptr<asio::cancellation_signal>(state, &state->signal));
@@ -53,8 +62,9 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     asio::co_spawn(
         self->ex, body(self, state, accepted, std::move(make), diag),
         asio::bind_cancellation_slot(
-            state->signal.slot(), [self, state, registration, &diag, handler = std::move(handler)](
-                                      std::exception_ptr ep, op_outcome<T> outcome) mutable {
+            state->signal.slot(),
+            [self, state, registration, &diag, work = std::move(work),
+             handler = std::move(handler)](std::exception_ptr ep, op_outcome<T> outcome) mutable {
                 self->running.erase(registration);
                 --self->counters.in_flight;
                 if (ep) { // a bug or an allocation failure: report it, do not lose the handler
@@ -65,14 +75,15 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
                     } catch (...) {
                         diag.message = "unknown exception";
                     }
-                    outcome.ec = errc::bad_response;
+                    outcome.ec = errc::internal; // ours, not the server's
                 }
                 asio::get_associated_cancellation_slot(handler).clear();
-                auto ex = asio::get_associated_executor(handler, self->ex);
-                asio::dispatch(ex, [handler = std::move(handler), state,
-                                    outcome = std::move(outcome)]() mutable {
-                    std::move(handler)(outcome.ec, std::move(outcome.value));
-                });
+                const auto alloc = asio::get_associated_allocator(handler);
+                asio::dispatch(
+                    work, asio::bind_allocator(alloc, [handler = std::move(handler), state,
+                                                       outcome = std::move(outcome)]() mutable {
+                        std::move(handler)(outcome.ec, std::move(outcome.value));
+                    }));
             }));
 }
 
@@ -121,7 +132,8 @@ void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task
     launch<task>(impl_, diag, std::move(h), any_cancellation,
                  [p = std::move(p), in = std::move(in)](
                      impl& self, diagnostics& d, const asio::cancellation_type& asked) mutable {
-                     return self.submit(std::move(p), std::move(in), d, &asked);
+                     return self.submit(std::move(p), std::move(in), self.task_deadline(), d,
+                                        &asked);
                  });
 }
 
@@ -145,7 +157,8 @@ void client::launch_wait(task t, std::optional<poll_policy> policy, diagnostics*
                    [t = std::move(t), policy = std::move(policy)](
                        impl& self, diagnostics& d, const asio::cancellation_type&) mutable {
                        return self.wait(std::move(t),
-                                        policy ? std::move(*policy) : self.opts.polling, d);
+                                        policy ? std::move(*policy) : self.opts.polling,
+                                        self.task_deadline(), d);
                    });
 }
 

@@ -4,10 +4,13 @@
 #include "../support/client_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <thread>
 
 using namespace oneai;
 using namespace oneai::test;
@@ -162,6 +165,60 @@ TEST_F(CancellationTest, WithDiagnosticsThrowsBothCodeAndDetails) {
     EXPECT_EQ(caught->get_diagnostics().api_code, 50000);
     EXPECT_FALSE(caught->get_diagnostics().task_id.empty());
     EXPECT_NE(std::string(caught->what()).find("task "), std::string::npos);
+}
+
+TEST_F(CancellationTest, WithDiagnosticsLeavesTheCallersDiagnosticsIntact) {
+    server_cfg.faults.task_failure_rate = 1.0;
+    start_server();
+    auto c = make_client();
+    diagnostics diag;
+    std::exception_ptr thrown;
+    c->async_run(simple(), text_input{sample_text}, diag,
+                 with_diagnostics([&](std::exception_ptr ep, result) { thrown = ep; }));
+    io.run();
+    ASSERT_TRUE(thrown);
+    EXPECT_EQ(diag.api_code, 50000); // copied into the exception, not moved out
+    EXPECT_FALSE(diag.task_id.empty());
+    try {
+        std::rethrow_exception(thrown);
+    } catch (const error_with_diagnostics& e) {
+        EXPECT_EQ(e.get_diagnostics().task_id, diag.task_id);
+    }
+}
+
+TEST_F(CancellationTest, WithDeadlineSurvivesAHandlerDestroyedWithoutRunning) {
+    // An operation may drop its handler unrun (its io_context destroyed): the
+    // caller's slot must not keep a pointer into the adapter's freed state.
+    asio::cancellation_signal outer;
+    bool ran = false;
+    auto token = with_deadline(
+        io.get_executor(), 1s,
+        asio::bind_cancellation_slot(outer.slot(), [&](error_code, int) { ran = true; }));
+    asio::async_initiate<decltype(token), void(error_code, int)>(
+        [](auto handler) { auto dropped = std::move(handler); }, // destroyed here, never run
+        token);
+    outer.emit(asio::cancellation_type::terminal); // a use after free before the fix (ASan)
+    io.run();
+    EXPECT_FALSE(ran);
+}
+
+TEST_F(CancellationTest, TheHandlersExecutorKeepsWorkUntilTheHandlerRuns) {
+    // The handler runs on another io_context, which has nothing else to do:
+    // without outstanding work its run() would return before the answer.
+    server_cfg.latency = emulator::latency_model::fixed(200ms);
+    start_server();
+    auto c = make_client();
+    asio::io_context handlers;
+    bool done = false;
+    c->async_run(simple(), text_input{sample_text},
+                 asio::bind_executor(handlers.get_executor(), [&](error_code ec, result) {
+                     EXPECT_FALSE(ec) << ec.message();
+                     done = true;
+                 }));
+    std::thread client_thread([&] { io.run(); });
+    handlers.run(); // returns once the handler has run, not before
+    client_thread.join();
+    EXPECT_TRUE(done);
 }
 
 TEST_F(CancellationTest, UseAwaitableReturnsTheValue) {
