@@ -20,8 +20,9 @@ rate_limiter::clock::duration rate_limiter::take(clock::time_point now) {
         tokens_ -= 1.0;
         return clock::duration::zero();
     }
-    return std::chrono::duration_cast<clock::duration>(
-        std::chrono::duration<double>((1.0 - tokens_) / rate_));
+    // At most a day: a tiny rate (1e-300/s) must not overflow the clock.
+    const double wait_seconds = std::min((1.0 - tokens_) / rate_, 86'400.0);
+    return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(wait_seconds));
 }
 
 } // namespace oneai

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -96,12 +97,49 @@ TEST_F(CliTest, UsageErrorsExit2) {
     for (const char* args :
          {"", "run", "run --text hi", "run --skill summarize", "frobnicate", "--bogus run",
           "run --skill summarize --text a --url b", "wait", "--timeout soon run --skill s --text t",
-          "run --skill summarize --file /nonexistent.txt",
+          "run --skill summarize --file /nonexistent.txt", "--timeout 0s run --skill s --text t",
+          "--timeout 0 run --skill s --text t",
+          "--api-key-file /nonexistent run --skill s --text t",
           "run --skill summarize --conversation /nonexistent.json"}) {
         auto r = run_cli(args);
         EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
         EXPECT_NE(r.output.find("oneai: "), std::string::npos) << args;
     }
+}
+
+TEST_F(CliTest, TheKeyComesFromAFileAndABareTimeoutIsSeconds) {
+    auto flags = start();
+    const std::string key_file = ::testing::TempDir() + "oneai-key-" + std::to_string(::getpid());
+    std::FILE* f = std::fopen(key_file.c_str(), "w");
+    ASSERT_TRUE(f);
+    std::fputs("  from-a-file \n", f); // as `echo` writes it, with blanks around
+    std::fclose(f);
+    auto r = run_cli("--base-url " + server->base_url() + " --api-key-file " + key_file +
+                     " --timeout 30 --poll fixed:20ms run --skill summarize --text " + text);
+    EXPECT_EQ(r.status, 0) << r.output;
+    std::remove(key_file.c_str());
+    auto empty = run_cli("--api-key-file /dev/null run --skill s --text t");
+    EXPECT_EQ(empty.status, 2) << empty.output;
+    EXPECT_NE(empty.output.find("holds no key"), std::string::npos) << empty.output;
+}
+
+TEST_F(CliTest, AClosedStdoutEndsQuietly) {
+    auto flags = start();
+    // The reader (`true`) is gone before the result is written: SIGPIPE is
+    // ignored, the failed write is not an error, and nothing is printed.
+    const std::string status_file =
+        ::testing::TempDir() + "oneai-pipe-" + std::to_string(::getpid());
+    auto r =
+        run_shell("(" + std::string(ONEAI_CLI) + " " + flags + "run --skill summarize --text " +
+                  text + "; echo $? >" + status_file + ") | true");
+    std::FILE* f = std::fopen(status_file.c_str(), "r");
+    ASSERT_TRUE(f) << r.output;
+    int status = -1;
+    EXPECT_EQ(std::fscanf(f, "%d", &status), 1);
+    std::fclose(f);
+    std::remove(status_file.c_str());
+    EXPECT_EQ(status, 0) << r.output;
+    EXPECT_EQ(r.output, "") << "a closed stdout is not worth a message";
 }
 
 TEST_F(CliTest, FailedTaskExits3) {

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <thread>
 
 using namespace oneai;
 using namespace oneai::test;
@@ -350,4 +351,63 @@ TEST_F(ClientTest, TheHostHeaderCarriesThePortAndTheKeyIsTrimmed) {
         << seen;
     EXPECT_NE(seen.find("\r\napi-key: test-key\r\n"), std::string::npos) << seen;
     EXPECT_EQ(seen.find("Content-Length"), std::string::npos) << seen; // a GET has no body
+}
+
+TEST_F(ClientTest, InterimResponsesBeforeTheAnswerAreSkipped) {
+    // A CDN's 103 Early Hints (and a 100 Continue) come before the real answer.
+    const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n"
+                                "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n";
+    canned_server submits(
+        interim + raw_reply(std::string(R"({"status":"QUEUED","task_id":")") + uuid + "\"}"));
+    opts.base_url = submits.base_url();
+    auto c = make_client();
+    diagnostics diag;
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
+    ASSERT_FALSE(ec) << ec.message() << " " << diag.to_string();
+    EXPECT_EQ(t.id(), uuid);
+    EXPECT_EQ(submits.requests(), 1);
+}
+
+TEST_F(ClientTest, AConnectionIsReusedOnlyAfterACleanAnswer) {
+    const std::string running = std::string(R"({"task_id":")") + uuid + R"(","status":"RUNNING"})";
+    auto two_polls = [&](canned_server& server) {
+        opts.base_url = server.base_url();
+        auto c = make_client();
+        for (int i = 0; i < 2; ++i) {
+            auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(task(uuid), h); });
+            EXPECT_FALSE(ec) << ec.message();
+        }
+        return server.connections();
+    };
+    canned_server clean(raw_reply(running, -1, true), true);
+    EXPECT_EQ(two_polls(clean), 1); // kept alive: one connection
+    // An unsolicited second answer after the first: the connection's state is
+    // unknown, so it is closed and a new one opened.
+    canned_server extra(raw_reply(running, -1, true) + raw_reply(running, -1, true), true);
+    EXPECT_EQ(two_polls(extra), 2);
+    // Connection: close is honoured even when the server keeps the socket open.
+    canned_server closing(raw_reply(running, -1, false), true);
+    EXPECT_EQ(two_polls(closing), 2);
+}
+
+TEST_F(ClientTest, ARunHasOneDeadlineForItsSubmitAndItsWait) {
+    // A submit that takes 400 ms (held up in the observer before it is sent)
+    // and a task of 400 ms, under a 600 ms deadline: each fits alone, both do not.
+    server_cfg.latency = emulator::latency_model::fixed(400ms);
+    start_server();
+    opts.task_deadline = 600ms;
+    auto bounded = make_client();
+    bool delayed = false;
+    bounded->set_observer({.on_request = [&](const request_event& e) {
+        if (!delayed && e.method == "POST") { // the submit goes out late
+            delayed = true;
+            std::this_thread::sleep_for(400ms);
+        }
+    }});
+    diagnostics diag;
+    auto [ec, r] = complete<result>(
+        [&](auto h) { bounded->async_run(simple(), text_input{sample_text}, diag, h); });
+    EXPECT_TRUE(delayed);
+    EXPECT_EQ(ec, errc::deadline_exceeded) << ec.message() << " " << diag.to_string();
 }

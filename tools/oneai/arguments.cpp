@@ -72,8 +72,11 @@ Commands:
 
 Global flags:
   --base-url URL        the API (default https://api.oneai.com, or ONEAI_BASE_URL)
-  --api-key KEY         or ONEAI_API_KEY
-  --timeout DURATION    deadline of the whole operation, submit and wait together (default 1h)
+  --api-key-file FILE   read the API key from FILE (its first line)
+  --api-key KEY         the key itself: visible to every user in `ps`; prefer
+                        ONEAI_API_KEY or --api-key-file
+  --timeout DURATION    deadline of the whole operation, submit and wait together (default 1h;
+                        250ms, 30s, 5m; a bare number is seconds)
   --poll SPEC           polling: adaptive[:TARGET] (default: learns the service time and
                         polls when a task is likely done, mean detection delay 500ms),
                         or a schedule: fixed:1s, exp:250ms..8s, decorrelated:250ms..8s
@@ -83,6 +86,22 @@ Global flags:
 Exit status: 0 done, 2 usage, 3 task FAILED (batch: some item failed), 4 refused by the API (4xx),
 5 transport error, timeout or polling exhausted, 130 interrupted.
 )";
+}
+
+// The first line of `path`, without surrounding blanks: a key file written by
+// `echo KEY > file` or a secrets manager ends with a newline.
+static std::string read_api_key_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        usage_error("--api-key-file: cannot read '" + path + "'");
+    std::string key;
+    std::getline(in, key);
+    const auto first = key.find_first_not_of(" \t\r");
+    const auto last = key.find_last_not_of(" \t\r");
+    key = first == std::string::npos ? std::string() : key.substr(first, last - first + 1);
+    if (key.empty())
+        usage_error("--api-key-file: '" + path + "' holds no key on its first line");
+    return key;
 }
 
 arguments parse_arguments(std::span<const std::string_view> args) {
@@ -97,13 +116,20 @@ arguments parse_arguments(std::span<const std::string_view> args) {
             usage_error(std::string(flag) + " needs a value");
         return args[++i];
     };
+    // A positive duration; a bare number is seconds, as curl, wget and timeout(1) read it.
     auto duration_of = [&](std::string_view flag) {
+        std::string text(value_of(flag));
+        if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos)
+            text += "s";
+        std::chrono::milliseconds d{};
         try {
-            return std::chrono::duration_cast<std::chrono::milliseconds>(
-                common::parse_duration(value_of(flag)));
+            d = std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(text));
         } catch (const std::invalid_argument& e) {
             usage_error(std::string(flag) + ": " + e.what());
         }
+        if (d.count() <= 0)
+            usage_error(std::string(flag) + ": must be at least 1ms (0 would mean no deadline)");
+        return d;
     };
     // Global flags come before the command.
     for (; i < args.size() && args[i].starts_with("-"); ++i) {
@@ -114,6 +140,8 @@ arguments parse_arguments(std::span<const std::string_view> args) {
             out.client_options.base_url = value_of(a);
         else if (a == "--api-key")
             out.client_options.api_key = value_of(a);
+        else if (a == "--api-key-file")
+            out.client_options.api_key = read_api_key_file(std::string(value_of(a)));
         else if (a == "--timeout") {
             out.client_options.task_deadline = duration_of(a);
             out.timeout_given = true;

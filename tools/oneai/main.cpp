@@ -16,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 namespace {
@@ -70,17 +71,28 @@ int run_emulator(const cli::arguments& args) {
     return cli::exit_ok;
 }
 
-// Runs one client operation until it completes; Ctrl-C cancels it (partial:
-// the task keeps running on the server, and its id is printed for `oneai wait`).
+// Runs one client operation until it completes. Ctrl-C (or SIGTERM) cancels
+// it: the first partially (the task keeps running on the server, and its id is
+// printed for `oneai wait`), a second at once (terminal), a third exits.
 template <typename T, typename Start>
 std::pair<error_code, T> run_until_done(asio::io_context& io, Start start) {
     asio::cancellation_signal cancel;
     std::optional<std::pair<error_code, T>> out;
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](error_code ec, int) {
-        if (!ec && !out)
-            cancel.emit(asio::cancellation_type::partial);
-    });
+    int received = 0;
+    std::function<void()> listen = [&] {
+        signals.async_wait([&](error_code ec, int) {
+            if (ec || out)
+                return;
+            ++received;
+            if (received >= 3)
+                std::_Exit(cli::exit_interrupted); // something does not let go: leave now
+            cancel.emit(received == 1 ? asio::cancellation_type::partial
+                                      : asio::cancellation_type::terminal);
+            listen();
+        });
+    };
+    listen();
     start(asio::bind_cancellation_slot(cancel.slot(), [&](error_code ec, T value) {
         out.emplace(ec, std::move(value));
         signals.cancel();
