@@ -52,17 +52,19 @@ struct client::impl : std::enable_shared_from_this<impl> {
                                                  const asio::cancellation_type* asked = nullptr);
 
     /// POSTs a pipeline to the async (submit) or sync endpoint, JSON or upload.
+    /// `until`: the operation's deadline (task_deadline() when it starts).
     asio::awaitable<op_outcome<http_reply>>
-    post_pipeline(const pipeline& p, const input& in, bool async, diagnostics& diag,
+    post_pipeline(const pipeline& p, const input& in, bool async, deadline until, diagnostics& diag,
                   const asio::cancellation_type* asked = nullptr);
-    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, diagnostics& diag,
+    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, deadline until,
+                                             diagnostics& diag,
                                              const asio::cancellation_type* asked = nullptr);
     asio::awaitable<op_outcome<task_status>>
     status(task t, deadline until, diagnostics& diag,
            detail::result_decoding how = detail::result_decoding::typed);
     /// `shape`: what the task runs, for adaptive polling ({} when unknown).
-    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, diagnostics& diag,
-                                             detail::task_shape shape = {});
+    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, deadline until,
+                                             diagnostics& diag, detail::task_shape shape = {});
     asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag,
                                             const asio::cancellation_type* asked = nullptr);
     asio::awaitable<op_outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
