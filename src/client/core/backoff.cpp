@@ -52,8 +52,10 @@ milliseconds backoff::delay(unsigned attempt, duration previous, std::mt19937_64
         return milliseconds{e / 2} + uniform(0, e - e / 2);
     }
     case kind::decorrelated_jitter: {
-        long long prev = std::max(previous, base_).count();
-        return std::min(cap_, uniform(base_.count(), std::min<long long>(prev * 3, cap_.count())));
+        const long long prev = std::max(previous, base_).count();
+        // prev * 3 saturates at the cap rather than overflowing.
+        const long long high = prev > cap_.count() / 3 ? cap_.count() : prev * 3;
+        return std::min(cap_, uniform(base_.count(), high));
     }
     }
     return base_;
