@@ -4,11 +4,13 @@
 #include "base64.hpp"
 #include "skill_registry.hpp"
 #include "time_text.hpp"
+#include "utf8_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace oneai::emulator::detail {
 namespace json = boost::json;
@@ -74,23 +76,79 @@ bool looks_non_english(std::string_view s) {
     return letters > 0 && foreign * 10 > letters * 3;
 }
 
+// Media offsets beyond this (about 31 years) are nonsense, and checking the
+// bound before converting keeps huge numbers (1e300, 2^63) away from the
+// float-to-integer conversion, where they would be undefined behaviour.
+constexpr double max_timestamp_seconds = 1e9;
+
+// Numbers in params beyond 2^53 are not exact in JSON clients, and no skill
+// takes one; refusing them keeps every later conversion defined.
+constexpr double max_param_magnitude = 9007199254740992.0;
+
+bool looks_like_media_offset(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789:.") == std::string_view::npos;
+}
+
 std::string normalise_timestamp(const json::value& ts) {
     if (ts.is_number()) {
         double seconds = ts.to_number<double>();
         if (seconds < 0)
             reject(40004, "utterance timestamp must not be negative");
+        if (!(seconds <= max_timestamp_seconds)) // NaN fails this too
+            reject(40008, "utterance timestamp is out of range (at most 1e9 seconds)");
         return format_media_offset(
             std::chrono::milliseconds{static_cast<long long>(seconds * 1000)});
     }
     if (ts.is_string()) {
         std::string_view text = ts.get_string();
-        if (auto offset = parse_media_offset(text))
+        if (auto offset = parse_media_offset(text)) {
+            if (*offset > std::chrono::seconds{static_cast<long long>(max_timestamp_seconds)})
+                reject(40008, "utterance timestamp is out of range (at most 1e9 seconds)");
             return format_media_offset(*offset);
+        }
+        if (looks_like_media_offset(text)) // digits that overflow, or too many parts
+            reject(40008, "utterance timestamp '" + std::string(text) + "' is out of range");
         return std::string(text);
     }
     if (ts.is_null())
         return {};
     reject(40004, "utterance timestamp must be a string or a number");
+}
+
+// Every number anywhere in `v` must lie within ±2^53.
+void check_numbers_in_range(const json::value& v, const std::string& where) {
+    if (v.is_number()) {
+        const double magnitude = std::abs(v.to_number<double>());
+        if (!(magnitude <= max_param_magnitude))
+            reject(40008, where + " is out of range (numbers must lie within ±2^53)");
+    } else if (const auto* o = v.if_object()) {
+        for (const auto& [name, item] : *o)
+            check_numbers_in_range(item, where + "." + std::string(name));
+    } else if (const auto* a = v.if_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i)
+            check_numbers_in_range((*a)[i], where + "[" + std::to_string(i) + "]");
+    }
+}
+
+// The rows run_csv turns into results: the lines after skip_rows, at most
+// max_rows. Counted with memchr-speed scans, since this runs on every poll.
+std::size_t csv_rows_to_process(std::string_view input, const json::object& csv_params) {
+    auto int_field = [&](const char* name, long long fallback) {
+        const auto* v = csv_params.if_contains(name);
+        return v && v->is_int64() ? v->get_int64() : fallback;
+    };
+    std::size_t lines = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n'));
+    if (!input.empty() && input.back() != '\n')
+        ++lines;
+    const long long skip = int_field("skip_rows", 0);
+    const long long max_rows = int_field("max_rows", -1);
+    std::size_t rows = skip <= 0 ? lines
+                       : static_cast<unsigned long long>(skip) >= lines
+                           ? 0
+                           : lines - static_cast<std::size_t>(skip);
+    if (max_rows >= 0)
+        rows = std::min(rows, static_cast<std::size_t>(max_rows));
+    return rows;
 }
 
 std::vector<utterance> parse_conversation(const json::value& v) {
@@ -158,6 +216,7 @@ std::vector<pipeline_step> parse_steps(const json::object& fields) {
             if (!params->is_object())
                 reject(40008, where + ".params must be an object");
             parsed.params = params->get_object();
+            check_numbers_in_range(*params, where + ".params");
         }
         out.push_back(std::move(parsed));
     }
@@ -210,7 +269,8 @@ void check_first_step(const pipeline_request& r) {
 }
 
 // Checks the request fields and the input together; both endpoints end here.
-pipeline_request validate(const json::object& fields, const stored_request& stored) {
+pipeline_request validate(const json::object& fields, const stored_request& stored,
+                          const request_limits& limits) {
     pipeline_request r;
     r.steps = parse_steps(fields);
     check_optional_string(fields, "content_type");
@@ -244,6 +304,7 @@ pipeline_request validate(const json::object& fields, const stored_request& stor
     if (const auto* c = fields.if_contains("csv_params"); c && !c->is_null()) {
         if (!c->is_object())
             reject(40008, "'csv_params' must be an object");
+        check_numbers_in_range(*c, "csv_params");
         r.csv_params = c->get_object();
     }
 
@@ -266,6 +327,21 @@ pipeline_request validate(const json::object& fields, const stored_request& stor
             r.input = stored.input;
             if (r.kind == input_kind::text && is_url(r.input))
                 r.kind = input_kind::url;
+        }
+        // Text comes back in the answer; Boost.JSON writes string bytes as they
+        // are, so bytes that are not UTF-8 would make the answer invalid JSON.
+        // Audio and PDF bytes never come back as they are.
+        if (r.kind != input_kind::audio && r.kind != input_kind::pdf) {
+            if (auto bad = first_invalid_utf8(stored.input))
+                reject(40008, "the input is not valid UTF-8 (at byte " + std::to_string(*bad) +
+                                  "); send binary files with their content_type");
+        }
+        if (r.kind == input_kind::csv) {
+            const std::size_t rows = csv_rows_to_process(r.input, r.csv_params);
+            if (rows > limits.max_csv_rows)
+                reject(40008, "the CSV file has " + std::to_string(rows) +
+                                  " rows to process; at most " +
+                                  std::to_string(limits.max_csv_rows) + " are accepted");
         }
     }
     if (input_type == "conversation" && r.kind == input_kind::text && !r.content_type.empty() &&
@@ -291,7 +367,7 @@ json::object without_input(json::object fields) {
 
 } // namespace
 
-stored_request parse_json_body(std::string_view body) {
+stored_request parse_json_body(std::string_view body, const request_limits& limits) {
     json::value v = parse_json_or_reject(body, "the request body");
     auto* fields = v.if_object();
     if (!fields)
@@ -324,12 +400,13 @@ stored_request parse_json_body(std::string_view body) {
         reject(40008, "'input' must be a string or an array of utterances");
     }
     json::object rest = without_input(std::move(*fields));
-    validate(rest, stored);
+    validate(rest, stored, limits);
     stored.fields = json::serialize(rest);
     return stored;
 }
 
-stored_request parse_upload(std::string_view pipeline_json, std::string body) {
+stored_request parse_upload(std::string_view pipeline_json, std::string body,
+                            const request_limits& limits) {
     if (pipeline_json.empty())
         reject(40008, "the 'pipeline' query parameter is required (URL-encoded pipeline JSON)");
     json::value v = parse_json_or_reject(pipeline_json, "the 'pipeline' query parameter");
@@ -341,14 +418,14 @@ stored_request parse_upload(std::string_view pipeline_json, std::string body) {
     stored_request stored;
     stored.input = std::move(body);
     json::object rest = without_input(std::move(*fields));
-    validate(rest, stored);
+    validate(rest, stored, limits);
     stored.fields = json::serialize(rest);
     return stored;
 }
 
-pipeline_request load_request(const stored_request& stored) {
+pipeline_request load_request(const stored_request& stored, const request_limits& limits) {
     json::value fields = json::parse(stored.fields);
-    return validate(fields.as_object(), stored);
+    return validate(fields.as_object(), stored, limits);
 }
 
 std::size_t input_word_count(const stored_request& stored) {

@@ -40,14 +40,22 @@ struct stored_request {
     bool input_is_conversation_json = false;
 };
 
+/// Bounds on what one request may ask of the server.
+struct request_limits {
+    /// CSV rows processed (after skip_rows, within max_rows); beyond it 40008.
+    std::size_t max_csv_rows = 100'000;
+};
+
 /// Validates a JSON request body. Throws api_failure.
-stored_request parse_json_body(std::string_view body);
+stored_request parse_json_body(std::string_view body, const request_limits& limits = {});
 /// Validates an upload: the URL-encoded `pipeline` query value (already decoded)
 /// and the raw file bytes. Throws api_failure.
-stored_request parse_upload(std::string_view pipeline_json, std::string body);
+stored_request parse_upload(std::string_view pipeline_json, std::string body,
+                            const request_limits& limits = {});
 /// Rebuilds the request of a stored, already validated submission. Throws
-/// api_failure if it is not valid (it always is when it came from the functions above).
-pipeline_request load_request(const stored_request& stored);
+/// api_failure if it is not valid (it always is when it came from the functions
+/// above with the same limits).
+pipeline_request load_request(const stored_request& stored, const request_limits& limits = {});
 
 /// Number of words the request carries, used for latency and word-count headers.
 std::size_t input_word_count(const stored_request& stored);

@@ -32,6 +32,7 @@ std::string format_media_offset(std::chrono::milliseconds offset) {
 }
 
 std::optional<std::chrono::milliseconds> parse_media_offset(std::string_view text) {
+    constexpr long long max_offset_part = 1'000'000'000'000;
     std::string_view fraction;
     if (auto dot = text.find('.'); dot != std::string_view::npos) {
         fraction = text.substr(dot + 1);
@@ -43,7 +44,10 @@ std::optional<std::chrono::milliseconds> parse_media_offset(std::string_view tex
         std::string_view part = text.substr(0, colon);
         long long value = 0;
         auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-        if (part.empty() || ec != std::errc{} || end != part.data() + part.size() || value < 0)
+        // The bound keeps hours * 3600 * 1000 far from overflowing (2^63 ms is
+        // 292 million years).
+        if (part.empty() || ec != std::errc{} || end != part.data() + part.size() || value < 0 ||
+            value > max_offset_part)
             return std::nullopt;
         parts.push_back(value);
         if (colon == std::string_view::npos)

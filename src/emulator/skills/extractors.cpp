@@ -5,6 +5,7 @@
 #include "../html_text.hpp"
 #include "../pipeline_request.hpp"
 #include "../time_text.hpp"
+#include "../utf8_text.hpp"
 #include "lexicon.hpp"
 #include "skill_functions.hpp"
 #include "text_scan.hpp"
@@ -156,6 +157,10 @@ skill_output pdf_extract_text(const skill_call& call) {
         text.pop_back();
     if (text.empty())
         throw api_failure(40009, "no extractable text in the PDF (compressed or scanned pages)");
+    // PDF strings are often Latin-1 or UTF-16: what is not UTF-8 becomes
+    // U+FFFD here, so that the spans of later skills match the text returned.
+    if (first_invalid_utf8(text))
+        text = replace_invalid_utf8(text);
     skill_output out;
     out.generated = text_document::article(std::move(text));
     return out;

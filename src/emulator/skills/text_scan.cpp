@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <unordered_map>
 
 namespace oneai::emulator::detail::skills {
@@ -88,10 +91,16 @@ long long int_param(const boost::json::object& params, std::string_view key, lon
     if (const auto* v = params.if_contains(key)) {
         if (v->is_int64())
             return v->get_int64();
+        // Validation refuses numbers beyond 2^53; the clamps keep the
+        // conversions defined even for a request that skipped it.
         if (v->is_uint64())
-            return static_cast<long long>(v->get_uint64());
-        if (v->is_double())
-            return static_cast<long long>(v->get_double());
+            return static_cast<long long>(
+                std::min<std::uint64_t>(v->get_uint64(), std::numeric_limits<long long>::max()));
+        if (v->is_double()) {
+            const double d = v->get_double();
+            constexpr double bound = 9007199254740992.0; // 2^53, exact as a double and a long long
+            return std::isnan(d) ? fallback : static_cast<long long>(std::clamp(d, -bound, bound));
+        }
     }
     return fallback;
 }
