@@ -3,6 +3,7 @@
 #include "api_failure.hpp"
 #include "pipeline_runner.hpp"
 #include "time_text.hpp"
+#include "utf8_text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
@@ -76,8 +77,12 @@ http_response api_router::json_response(unsigned status, std::string body,
     http_response res{static_cast<http::status>(status), req.version()};
     res.set(http::field::server, "oneai-emulator");
     res.set(http::field::content_type, "application/json");
-    res.set("x-oneai-request-id", task_id::random(rng_).to_string());
+    res.set("x-oneai-request-id", store_.new_id().to_string());
     res.keep_alive(req.keep_alive());
+    // Validation keeps text inputs UTF-8; this catches what it cannot (a
+    // percent-decoded path echoed in an error), so every answer is valid JSON.
+    if (first_invalid_utf8(body))
+        body = replace_invalid_utf8(body);
     res.body() = std::move(body);
     res.prepare_payload();
     return res;
@@ -85,7 +90,7 @@ http_response api_router::json_response(unsigned status, std::string body,
 
 http_response api_router::error_response(const api_error& e, const http_request& req) {
     json::object body = error_body(e);
-    std::string request_id = task_id::random(rng_).to_string();
+    std::string request_id = store_.new_id().to_string();
     body["request_id"] = request_id;
     http_response res = json_response(e.http_status, json::serialize(body), req);
     res.set("x-oneai-request-id", request_id);
@@ -177,25 +182,32 @@ reply api_router::handle(const http_request& req, steady_time now) {
     try {
         switch (r.what) {
         case route::kind::task_status:
-            out = task_status(req, r.task_id, now);
+            out = task_status(req, r.task_id, key, now);
             break;
         case route::kind::sync_run:
         case route::kind::submit:
-            out =
-                submit(req, parse_json_body(req.body()), key, r.what == route::kind::sync_run, now);
+            out = submit(req, parse_json_body(req.body(), limits()), key,
+                         r.what == route::kind::sync_run, now);
             break;
         default: {
             auto params = target->params();
             auto pipeline = params.find("pipeline");
             std::string query =
                 pipeline == params.end() ? std::string{} : std::string((*pipeline).value);
-            out = submit(req, parse_upload(query, req.body()), key,
+            out = submit(req, parse_upload(query, req.body(), limits()), key,
                          r.what == route::kind::upload_sync, now);
             break;
         }
         }
     } catch (const api_failure& failure) {
         return {error_response(failure.error(), req)};
+    } catch (const std::exception& e) {
+        // A bug or an exhausted resource fails this request, not the server.
+        return {error_response(
+            make_api_error(50000, std::string("the emulator failed on this request: ") + e.what()),
+            req)};
+    } catch (...) {
+        return {error_response(make_api_error(50000, "the emulator failed on this request"), req)};
     }
     if (draw(cfg_.faults.reset_rate)) {
         ++stats_.injected_resets;
@@ -209,6 +221,12 @@ reply api_router::handle(const http_request& req, steady_time now) {
 
 reply api_router::submit(const http_request& req, stored_request stored, const std::string& key,
                          bool sync, steady_time now) {
+    // The whole server is out of room, not this key: 503, which clients retry.
+    if (store_.full()) {
+        ++stats_.rejected_store_full;
+        throw api_failure(50002, "the emulator holds " + std::to_string(cfg_.max_stored_tasks) +
+                                     " tasks (--max-stored-tasks); retry when some have expired");
+    }
     auto id = store_.submit(std::move(stored), key, sync, now, unix_micros_now());
     if (!id)
         throw api_failure(60009, "this key already has " +
@@ -230,7 +248,9 @@ struct computed_result {
     std::optional<api_error> error;
 };
 
-computed_result compute(const task_record& task) {
+// Any exception fails the task (50000) rather than the request or the server.
+computed_result compute(const task_record& task, pipeline_function runner,
+                        const request_limits& limits) {
     computed_result out;
     if (task.injected_failure) {
         out.error = make_api_error(50000, "injected task failure");
@@ -239,9 +259,13 @@ computed_result compute(const task_record& task) {
     queue_snapshot queue{std::chrono::duration<double>(task.started - task.created).count(),
                          task.running_at_start, task.waiting_at_start};
     try {
-        out.outcome = run_pipeline(load_request(task.request), queue);
+        out.outcome = runner(load_request(task.request, limits), queue);
     } catch (const api_failure& f) {
         out.error = f.error();
+    } catch (const std::exception& e) {
+        out.error = make_api_error(50000, std::string("processing failed: ") + e.what());
+    } catch (...) {
+        out.error = make_api_error(50000, "processing failed");
     }
     return out;
 }
@@ -255,9 +279,13 @@ void set_usage_headers(http_response& res, const pipeline_outcome& outcome) {
 
 } // namespace
 
-reply api_router::task_status(const http_request& req, std::string_view id_text, steady_time now) {
+reply api_router::task_status(const http_request& req, std::string_view id_text,
+                              const std::string& key, steady_time now) {
     auto id = task_id::parse(id_text);
-    const task_record* task = id ? store_.poll(*id, now) : nullptr;
+    // With configured keys, a task belongs to the key that submitted it: any
+    // other key gets the answer an unknown id gets.
+    const std::string* requester = cfg_.api_keys.empty() ? nullptr : &key;
+    const task_record* task = id ? store_.poll(*id, now, requester) : nullptr;
     if (!task)
         throw api_failure(emulator_codes::task_not_found,
                           "no task " + std::string(id_text) + " (never submitted, or expired)");
@@ -270,8 +298,10 @@ reply api_router::task_status(const http_request& req, std::string_view id_text,
     if (!task->finished_state())
         return {json_response(200, json::serialize(body), req)};
     body["completion_time"] = format_iso_utc(task->finished_unix_us());
-    computed_result c = compute(*task);
+    computed_result c = compute(*task, store_.runner, limits());
     if (c.error) {
+        // FAILED even when the task had completed: its result could not be made now.
+        body["status"] = to_string(task_state::failed);
         // Both places, as spec 9.1 decides: the docs say `error`, the SDKs read `result`.
         json::object err = error_body(*c.error);
         err["request_id"] = id->to_string();
@@ -291,7 +321,7 @@ reply api_router::finish_sync(const task_id& id, unsigned version, bool keep_ali
     const task_record* task = store_.find(id);
     if (!task) // the server was stopped under the run
         return {error_response(make_api_error(50000, "the run was abandoned"), req)};
-    computed_result c = compute(*task);
+    computed_result c = compute(*task, store_.runner, limits());
     store_.erase(id);
     if (c.error)
         return {error_response(*c.error, req)};

@@ -51,7 +51,9 @@ class api_router {
   private:
     reply submit(const http_request& req, stored_request stored, const std::string& key, bool sync,
                  steady_time now);
-    reply task_status(const http_request& req, std::string_view id_text, steady_time now);
+    reply task_status(const http_request& req, std::string_view id_text, const std::string& key,
+                      steady_time now);
+    request_limits limits() const { return {.max_csv_rows = cfg_.max_csv_rows}; }
     std::optional<reply> inject_faults(const http_request& req, bool is_submit, steady_time now);
     http_response json_response(unsigned status, std::string body, const http_request& req);
     http_response error_response(const api_error& e, const http_request& req);

@@ -84,8 +84,11 @@ const std::map<std::string_view, setter>& value_flags() {
                  throw std::invalid_argument(std::string(f) + ": must be 200 or 202");
              c.submit_status_202 = v == "202";
          }},
-        {"--seed", [](config& c, auto f,
-                      auto v) { c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX); }},
+        {"--seed",
+         [](config& c, auto f, auto v) {
+             c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX);
+             c.seeded_ids = true; // a reproducible run repeats its ids too
+         }},
         {"--task-failure-rate",
          [](config& c, auto f, auto v) { c.faults.task_failure_rate = parse_probability(f, v); }},
         {"--http-500-rate",
@@ -112,6 +115,18 @@ const std::map<std::string_view, setter>& value_flags() {
         {"--tls-key", [](config& c, auto, auto v) { c.tls_key_file = v; }},
         {"--body-limit", [](config& c, auto f, auto v) { c.body_limit = parse_size(f, v); }},
         {"--header-limit", [](config& c, auto f, auto v) { c.header_limit = parse_size(f, v); }},
+        {"--max-stored-tasks",
+         [](config& c, auto f, auto v) {
+             c.max_stored_tasks = parse_number<std::size_t>(f, v, 1, 1'000'000'000);
+         }},
+        {"--max-csv-rows",
+         [](config& c, auto f, auto v) {
+             c.max_csv_rows = parse_number<std::size_t>(f, v, 1, 1'000'000'000);
+         }},
+        {"--max-connections",
+         [](config& c, auto f, auto v) {
+             c.max_connections = parse_number<std::size_t>(f, v, 1, 10'000'000);
+         }},
         {"--idle-timeout",
          [](config& c, auto f, auto v) {
              c.idle_timeout = parse_flag_duration<std::chrono::seconds>(f, v);
@@ -172,6 +187,9 @@ Server:
   --body-limit BYTES        largest request body, K/M/G suffixes (default 32M); larger: 413
   --header-limit BYTES      largest header block (default 16K); larger: 431
   --idle-timeout DURATION   close idle keep-alive connections (default 60s)
+  --max-connections N       open connections (default 10000); further ones are closed
+                            as soon as they are accepted. When the process runs out of
+                            file descriptors, accepting pauses 100 ms and tries again
 
 Tasks:
   --workers N               processing slots; more tasks wait QUEUED (default 256, 0 = unlimited)
@@ -179,13 +197,25 @@ Tasks:
                             lognormal:2s,0.6 (median, sigma); append +1ms/word for a per-word cost
   --ttl DURATION            finished tasks are kept this long, then 404 (default 1h)
   --submit-status 200|202   HTTP status of an accepted async submit (default 200)
+  --max-stored-tasks N      tasks kept at once, finished ones included (default 1000000);
+                            beyond it submits are refused with 503 / 50002 (nothing is
+                            evicted: a result a client has not read yet is never lost)
+                            until finished tasks expire after --ttl
+  --max-csv-rows N          rows of a CSV input processed (default 100000); more: 400 / 40008
 
 Keys and limits:
-  --api-key KEY             accept only this key (repeatable); default: any non-empty key
+  --api-key KEY             accept only this key (repeatable); default: any non-empty key.
+                            With keys given, a task is visible only to the key that
+                            submitted it (other keys get 404 / 40400)
   --max-concurrent-jobs N   queued+running jobs per key; above it 429 / 60009 (default 0 = no limit)
   --retry-after SECONDS     send Retry-After with 429 answers
 
-Faults (all drawn from --seed, default 1):
+Randomness:
+  --seed N                  seed of latencies and faults (default 1). Task and request ids
+                            come from the system's CSPRNG unless --seed is given; with it
+                            they are drawn from the seed, so a run repeats exactly
+
+Faults (drawn from --seed):
   --task-failure-rate P     tasks end FAILED (50000)
   --http-500-rate P         requests answered 500 / 50000
   --http-503-rate P         requests answered 503 / 50002

@@ -18,9 +18,12 @@ struct emulator_stats {
 
     std::uint64_t submits = 0;           // accepted async submits
     std::uint64_t sync_runs = 0;         // accepted sync runs
-    std::uint64_t duplicate_submits = 0; // submits whose input and pipeline were seen before
+    std::uint64_t duplicate_submits = 0; // submits whose input and pipeline a stored task has
     std::uint64_t polls = 0;             // GETs of a known task
     std::uint64_t rejected_concurrency = 0;
+    std::uint64_t rejected_store_full = 0;  // submits refused at max_stored_tasks
+    std::uint64_t rejected_connections = 0; // closed at once, max_connections being open
+    std::uint64_t accept_failures = 0;      // accept() errors (out of descriptors, ...)
 
     std::uint64_t completed = 0;
     std::uint64_t failed = 0;

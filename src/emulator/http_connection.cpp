@@ -51,17 +51,65 @@ asio::awaitable<void> wait_for_sync_run(server_core& core, const task_id& id) {
     core.sync_waiters.erase(id);
 }
 
+// Keeps a connection in the server's list exactly as long as its stream
+// lives, whichever way serve() ends (an exception included): stop() must never
+// reach a stream that is gone.
+class connection_registration {
+  public:
+    connection_registration(server_core& core, beast::tcp_stream& stream)
+        : core_(core), id_(core.add_connection(stream)) {}
+    ~connection_registration() {
+        core_.remove_connection(id_);
+        --core_.open_connections; // counted by start_connection()
+    }
+    connection_registration(const connection_registration&) = delete;
+    connection_registration& operator=(const connection_registration&) = delete;
+
+  private:
+    server_core& core_;
+    std::uint64_t id_;
+};
+
+// The answer to one request. Whatever escapes the router (it catches what it
+// expects) becomes a 500 in the API's error shape, and the connection closes
+// after it, since its state is unknown.
+asio::awaitable<reply> answer_request(server_core& core, http_request& request) {
+    std::optional<reply> answer;
+    try {
+        answer = core.router.handle(request, std::chrono::steady_clock::now());
+    } catch (const std::exception& e) {
+        answer = reply{core.router.error_response(
+            50000, std::string("the emulator failed on this request: ") + e.what(),
+            request.version())};
+    }
+    if (!answer->await_sync) {
+        core.schedule_store();
+        co_return std::move(*answer);
+    }
+    co_await wait_for_sync_run(core, *answer->await_sync);
+    if (core.stopped)
+        co_return std::move(*answer);
+    try {
+        auto finished =
+            core.router.finish_sync(*answer->await_sync, request.version(), request.keep_alive());
+        answer->response = std::move(finished.response);
+    } catch (const std::exception& e) {
+        core.store.erase(*answer->await_sync);
+        answer->response = core.router.error_response(
+            50000, std::string("the emulator failed on this run: ") + e.what(), request.version());
+    }
+    co_return std::move(*answer);
+}
+
 template <typename Stream>
 asio::awaitable<void> serve(std::shared_ptr<server_core> core, Stream stream) {
-    const std::uint64_t registration = core->add_connection(tcp_of(stream));
+    const connection_registration registration(*core, tcp_of(stream));
     beast::flat_buffer buffer;
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
         tcp_of(stream).expires_after(std::chrono::seconds(10));
         auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-        if (ec) {
-            core->remove_connection(registration);
+        if (ec)
             co_return;
-        }
     }
     for (;;) {
         http::request_parser<http::string_body> parser;
@@ -95,17 +143,9 @@ asio::awaitable<void> serve(std::shared_ptr<server_core> core, Stream stream) {
             break;
         }
         http_request request = parser.release();
-        reply answer = core->router.handle(request, std::chrono::steady_clock::now());
-        if (answer.await_sync) {
-            co_await wait_for_sync_run(*core, *answer.await_sync);
-            if (core->stopped)
-                break;
-            auto finished = core->router.finish_sync(*answer.await_sync, request.version(),
-                                                     request.keep_alive());
-            answer.response = std::move(finished.response);
-        } else {
-            core->schedule_store();
-        }
+        reply answer = co_await answer_request(*core, request);
+        if (core->stopped)
+            break;
         if (answer.delay.count() > 0) {
             asio::steady_timer pause(core->io, answer.delay);
             co_await pause.async_wait(use_tuple);
@@ -126,13 +166,22 @@ asio::awaitable<void> serve(std::shared_ptr<server_core> core, Stream stream) {
     }
     boost::system::error_code ignored;
     tcp_of(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    core->remove_connection(registration);
 }
 
 } // namespace
 
 void start_connection(std::shared_ptr<server_core> core, asio::ip::tcp::socket socket) {
-    socket.set_option(asio::ip::tcp::no_delay(true));
+    boost::system::error_code ignored;
+    if (core->open_connections >= core->cfg.max_connections) {
+        // Closed before a byte is read: the cheapest answer to a flood.
+        ++core->stats.rejected_connections;
+        socket.close(ignored);
+        return;
+    }
+    // Counted here rather than when serve() starts (co_spawn runs it later), so
+    // a burst of accepts cannot overshoot the limit.
+    ++core->open_connections;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     auto& io = core->io;
     if (core->tls) {
         beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),

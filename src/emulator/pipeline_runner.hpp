@@ -28,4 +28,7 @@ struct pipeline_outcome {
 /// audio that cannot be transcribed, ...).
 pipeline_outcome run_pipeline(const pipeline_request& request, const queue_snapshot& queue);
 
+/// What runs a task's pipeline: run_pipeline, or a stand-in a test makes fail.
+using pipeline_function = pipeline_outcome (*)(const pipeline_request&, const queue_snapshot&);
+
 } // namespace oneai::emulator::detail

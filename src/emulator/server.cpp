@@ -3,6 +3,7 @@
 #include "server_core.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace oneai::emulator {
@@ -10,22 +11,56 @@ namespace oneai::emulator {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+// Out of descriptors or kernel memory, accept() fails at once for as long as
+// the condition lasts, and the pending connection keeps the listening socket
+// readable: accepting again straight away would spin a core. Waiting a little
+// lets the connections we serve finish and give descriptors back.
+constexpr std::chrono::milliseconds accept_backoff{100};
+
+bool is_resource_exhaustion(const boost::system::error_code& ec) {
+    return ec == asio::error::no_descriptors                           // EMFILE
+           || ec == boost::system::errc::too_many_files_open_in_system // ENFILE
+           || ec == asio::error::no_buffer_space                       // ENOBUFS
+           || ec == asio::error::no_memory;                            // ENOMEM
+}
+
+} // namespace
+
 struct server::impl {
     std::shared_ptr<detail::server_core> core;
     tcp::acceptor acceptor;
+    asio::steady_timer accept_retry;
     std::uint16_t port = 0;
 
     impl(asio::io_context& io, config cfg)
-        : core(std::make_shared<detail::server_core>(io, std::move(cfg))), acceptor(io) {}
+        : core(std::make_shared<detail::server_core>(io, std::move(cfg))), acceptor(io),
+          accept_retry(io) {}
 
     void accept_next() {
         acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open())
                 return;
-            if (!ec)
+            if (!ec) {
                 detail::start_connection(core, std::move(socket));
-            // Out of file descriptors and similar: keep serving the connections we have.
+            } else {
+                ++core->stats.accept_failures;
+                if (is_resource_exhaustion(ec)) {
+                    accept_after_backoff();
+                    return;
+                }
+            }
+            // A connection reset before it was accepted and the like: go on at once.
             accept_next();
+        });
+    }
+
+    void accept_after_backoff() {
+        accept_retry.expires_after(accept_backoff);
+        accept_retry.async_wait([this](boost::system::error_code ec) {
+            if (!ec && acceptor.is_open())
+                accept_next();
         });
     }
 };
@@ -65,6 +100,7 @@ void server::stop() {
         return;
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->accept_retry.cancel();
     impl_->core->close_all();
 }
 

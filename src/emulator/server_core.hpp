@@ -46,11 +46,14 @@ struct server_core : std::enable_shared_from_this<server_core> {
     /// Sync runs in progress: the timer their connection sleeps on.
     std::unordered_map<task_id, asio::steady_timer*, task_id_hash> sync_waiters;
     std::unordered_map<std::uint64_t, beast::tcp_stream*> connections;
+    /// Accepted connections not yet closed, bounded by cfg.max_connections.
+    std::size_t open_connections = 0;
     std::uint64_t next_connection_id = 0;
     bool stopped = false;
 };
 
-/// Serves one accepted connection until it closes (plain or TLS by cfg).
+/// Serves one accepted connection until it closes (plain or TLS by cfg), or
+/// closes it at once when max_connections are open.
 void start_connection(std::shared_ptr<server_core> core, asio::ip::tcp::socket socket);
 
 } // namespace oneai::emulator::detail

@@ -1,6 +1,10 @@
 #include "task_id.hpp"
 
+#include <cerrno>
 #include <cstring>
+#include <system_error>
+
+#include <sys/random.h>
 
 namespace oneai::emulator::detail {
 namespace {
@@ -21,15 +25,43 @@ int hex_value(char c) {
     return -1;
 }
 
+task_id as_uuid_v4(task_id id) {
+    id.bytes[6] = static_cast<std::uint8_t>((id.bytes[6] & 0x0F) | 0x40); // version 4
+    id.bytes[8] = static_cast<std::uint8_t>((id.bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+    return id;
+}
+
 } // namespace
 
 task_id task_id::random(std::mt19937_64& rng) {
     task_id id;
     std::uint64_t halves[2] = {rng(), rng()};
     std::memcpy(id.bytes.data(), halves, 16);
-    id.bytes[6] = static_cast<std::uint8_t>((id.bytes[6] & 0x0F) | 0x40); // version 4
-    id.bytes[8] = static_cast<std::uint8_t>((id.bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-    return id;
+    return as_uuid_v4(id);
+}
+
+task_id task_id_source::next() {
+    if (seeded_)
+        return task_id::random(*seeded_);
+    if (pool_used_ + 16 > pool_.size())
+        refill();
+    task_id id;
+    std::memcpy(id.bytes.data(), pool_.data() + pool_used_, 16);
+    pool_used_ += 16;
+    return as_uuid_v4(id);
+}
+
+void task_id_source::refill() {
+    std::size_t filled = 0;
+    while (filled < pool_.size()) {
+        ssize_t n = getrandom(pool_.data() + filled, pool_.size() - filled, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) // no entropy source at all: never fall back to guessable ids
+            throw std::system_error(errno, std::generic_category(), "getrandom");
+        filled += static_cast<std::size_t>(n);
+    }
+    pool_used_ = 0;
 }
 
 std::optional<task_id> task_id::parse(std::string_view text) {

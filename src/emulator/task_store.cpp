@@ -25,36 +25,37 @@ std::int64_t task_record::finished_unix_us() const noexcept {
 }
 
 task_store::task_store(const config& cfg, std::mt19937_64& rng, emulator_stats& stats)
-    : cfg_(cfg), rng_(rng), stats_(stats) {}
-
-std::uint32_t task_store::slot_of(const std::string& api_key) {
-    auto [it, fresh] =
-        key_slots_.try_emplace(api_key, static_cast<std::uint32_t>(active_per_key_.size()));
-    if (fresh)
-        active_per_key_.push_back(0);
-    return it->second;
-}
+    : cfg_(cfg), rng_(rng), stats_(stats),
+      ids_(cfg.seeded_ids ? task_id_source(cfg.seed) : task_id_source()) {}
 
 std::optional<task_id> task_store::submit(stored_request request, const std::string& api_key,
                                           bool sync, steady_time now, std::int64_t unix_now_us) {
-    const std::uint32_t slot = slot_of(api_key);
-    if (cfg_.max_concurrent_jobs != 0 && active_per_key_[slot] >= cfg_.max_concurrent_jobs) {
+    if (full())
+        return std::nullopt;
+    auto known = keys_.find(api_key);
+    if (known != keys_.end() && cfg_.max_concurrent_jobs != 0 &&
+        known->second.active >= cfg_.max_concurrent_jobs) {
         ++stats_.rejected_concurrency;
         return std::nullopt;
     }
-    ++active_per_key_[slot];
+    task_id id = new_id();
+    while (tasks_.contains(id)) // never with random ids; cheap insurance with seeded ones
+        id = new_id();
+    key_table::value_type& key = *keys_.try_emplace(api_key).first;
+    ++key.second.active;
+    ++key.second.stored;
     const std::uint64_t fingerprint =
         std::hash<std::string>{}(request.input) * 31 + std::hash<std::string>{}(request.fields);
-    if (!seen_inputs_.insert(fingerprint).second)
+    if (fingerprints_[fingerprint]++ > 0)
         ++stats_.duplicate_submits;
     ++(sync ? stats_.sync_runs : stats_.submits);
 
-    task_id id = task_id::random(rng_);
     task_record& task = tasks_[id];
     task.request = std::move(request);
     task.created = now;
     task.created_unix_us = unix_now_us;
-    task.key_slot = slot;
+    task.key = &key;
+    task.fingerprint = fingerprint;
     task.sync = sync;
     waiting_.push_back(id);
     start_waiting(now);
@@ -87,10 +88,12 @@ task_store::failure_cause task_store::decide_failure(const task_record& task) {
     }
     // Processing errors (an unreachable URL, audio that cannot be transcribed)
     // show up only when the pipeline runs; results are recomputed on demand.
+    // Any exception, not only the API's own errors: this runs on the server's
+    // timer, where an escaping exception would end the whole server.
     try {
-        run_pipeline(load_request(task.request), {});
+        runner(load_request(task.request, {.max_csv_rows = cfg_.max_csv_rows}), {});
         return failure_cause::none;
-    } catch (const api_failure&) {
+    } catch (...) {
         return failure_cause::processing;
     }
 }
@@ -102,7 +105,7 @@ void task_store::finish(task_id id, task_record& task, steady_time now) {
     task.state = failed ? task_state::failed : task_state::completed;
     task.finished = now;
     --running_;
-    --active_per_key_[task.key_slot];
+    --task.key->second.active;
     ++(failed ? stats_.failed : stats_.completed);
     stats_.polls_of_finished_tasks += task.polls;
     timers_.push({now + std::chrono::duration_cast<std::chrono::microseconds>(cfg_.ttl), id,
@@ -127,17 +130,20 @@ void task_store::advance(steady_time now) {
         if (event.kind == event_kind::finish && it->second.state == task_state::running) {
             finish(event.id, it->second, event.due);
         } else if (event.kind == event_kind::expire && it->second.finished_state()) {
-            tasks_.erase(it);
+            remove(it);
             ++stats_.expired;
         }
     }
     start_waiting(now);
 }
 
-const task_record* task_store::poll(const task_id& id, steady_time now) {
+const task_record* task_store::poll(const task_id& id, steady_time now,
+                                    const std::string* requester) {
     auto it = tasks_.find(id);
     if (it == tasks_.end() || it->second.sync)
         return nullptr;
+    if (requester && it->second.key->first != *requester)
+        return nullptr; // the same answer as an unknown id: nothing leaks
     task_record& task = it->second;
     ++task.polls;
     ++stats_.polls;
@@ -163,10 +169,19 @@ void task_store::erase(const task_id& id) {
     if (it == tasks_.end())
         return;
     if (!it->second.finished_state()) {
-        --active_per_key_[it->second.key_slot];
+        --it->second.key->second.active;
         if (it->second.state == task_state::running)
             --running_;
     }
+    remove(it);
+}
+
+void task_store::remove(std::unordered_map<task_id, task_record, task_id_hash>::iterator it) {
+    const task_record& task = it->second;
+    if (--task.key->second.stored == 0)
+        keys_.erase(keys_.find(task.key->first));
+    if (auto f = fingerprints_.find(task.fingerprint); f != fingerprints_.end() && --f->second == 0)
+        fingerprints_.erase(f);
     tasks_.erase(it);
 }
 

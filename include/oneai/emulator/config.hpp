@@ -36,8 +36,12 @@ struct config {
     /// Answer async submits with 202 instead of 200 (both occur in the wild).
     bool submit_status_202 = false;
 
-    /// Seed of every random decision: latencies, faults, task ids.
+    /// Seed of the random decisions: latencies and faults (and ids with `seeded_ids`).
     std::uint64_t seed = 1;
+    /// Task and request ids drawn from `seed`, the same run after run. Off by
+    /// default: ids come from the operating system's CSPRNG, so that one id tells
+    /// nothing about another. The --seed flag turns it on.
+    bool seeded_ids = false;
     fault_config faults;
 
     /// PEM files; when both are set the emulator speaks HTTPS only.
@@ -50,6 +54,15 @@ struct config {
     std::size_t header_limit = 16 * 1024;
     /// A connection idle for this long between requests is closed.
     std::chrono::seconds idle_timeout{60};
+
+    /// Tasks kept at once (queued, running and finished ones not yet expired).
+    /// Beyond it new submits are refused with 503 / 50002 until tasks expire.
+    std::size_t max_stored_tasks = 1'000'000;
+    /// Rows a CSV input may have (after skip_rows, within max_rows); beyond it
+    /// the request is refused with 400 / 40008. Each row is a full result.
+    std::size_t max_csv_rows = 100'000;
+    /// Open client connections; further ones are closed as soon as accepted.
+    std::size_t max_connections = 10'000;
 
     bool tls_enabled() const noexcept { return !tls_cert_file.empty() && !tls_key_file.empty(); }
 };
