@@ -216,3 +216,102 @@ TEST_F(EmulatorTest, StatsCountPollsAndDetectionDelay) {
     EXPECT_GE(s.at("polls_per_finished_task").to_number<double>(), 2.0);
     EXPECT_EQ(call(get("/emulator/stats")).json().at("submits"), 1);
 }
+
+TEST_F(EmulatorTest, WithConfiguredKeysATaskIsVisibleOnlyToItsKey) {
+    cfg.api_keys = {"alice", "bob"};
+    start();
+    auto submit_call = post_json("/api/v0/pipeline/async", simple_body);
+    submit_call.headers["api-key"] = "alice";
+    std::string id(call(submit_call).json().at("task_id").as_string());
+
+    auto poll = get("/api/v0/pipeline/async/tasks/" + id);
+    poll.headers["api-key"] = "bob";
+    auto foreign = call(poll);
+    EXPECT_EQ(foreign.status, 404u);
+    EXPECT_EQ(foreign.json().at("status_code"), 40400);
+    EXPECT_EQ(foreign.json().at("message"), "Task not found");
+    poll.headers["api-key"] = "alice";
+    EXPECT_EQ(call(poll).status, 200u);
+}
+
+TEST_F(EmulatorTest, AFullStoreRefusesSubmitsWith503) {
+    cfg.max_stored_tasks = 2;
+    start();
+    submit(simple_body);
+    submit(simple_body);
+    auto refused = call(post_json("/api/v0/pipeline/async", simple_body));
+    EXPECT_EQ(refused.status, 503u);
+    EXPECT_EQ(refused.json().at("status_code"), 50002);
+    EXPECT_NE(refused.json().at("details").as_string().find("max-stored-tasks"), std::string::npos);
+    EXPECT_EQ(stats().at("rejected_store_full"), 1);
+}
+
+TEST_F(EmulatorTest, CsvRowsBeyondTheLimitAre40008) {
+    cfg.max_csv_rows = 3;
+    start();
+    const std::string pipeline =
+        R"({"content_type":"text/csv","output_type":"json","steps":[{"skill":"keywords"}]})";
+    auto refused =
+        upload("/api/v0/pipeline/async/file", pipeline, "one row\ntwo\nthree\nfour\nfive\n");
+    EXPECT_EQ(refused.status, 400u) << refused.body;
+    EXPECT_EQ(refused.json().at("status_code"), 40008);
+    // skip_rows and max_rows count: these ask for three rows of the five
+    auto within = upload("/api/v0/pipeline/file",
+                         R"({"content_type":"text/csv","csv_params":{"max_rows":3},)"
+                         R"("output_type":"json","steps":[{"skill":"keywords"}]})",
+                         "one row\ntwo\nthree\nfour\nfive\n");
+    ASSERT_EQ(within.status, 200u) << within.body;
+    EXPECT_EQ(within.json().at("outputs").as_array().size(), 3u);
+}
+
+TEST_F(EmulatorTest, TextInputThatIsNotUtf8Is40008) {
+    start();
+    auto base64 =
+        call(post_json("/api/v0/pipeline", R"({"input":"//4gaGVsbG8gdGhlcmU=","encoding":"base64",)"
+                                           R"("steps":[{"skill":"keywords"}]})"));
+    EXPECT_EQ(base64.status, 400u) << base64.body;
+    EXPECT_EQ(base64.json().at("status_code"), 40008);
+    auto uploaded = upload("/api/v0/pipeline/file",
+                           R"({"content_type":"text/plain","steps":[{"skill":"keywords"}]})",
+                           "caf\xE9 au lait is served here.");
+    EXPECT_EQ(uploaded.status, 400u) << uploaded.body;
+    EXPECT_EQ(uploaded.json().at("status_code"), 40008);
+    auto csv = upload("/api/v0/pipeline/file",
+                      R"({"content_type":"text/csv","steps":[{"skill":"keywords"}]})",
+                      "good row\nbad \xC3\x28 row\n");
+    EXPECT_EQ(csv.status, 400u) << csv.body;
+}
+
+TEST_F(EmulatorTest, PdfTextThatIsNotUtf8ComesBackWithReplacementCharacters) {
+    start();
+    auto answer = upload("/api/v0/pipeline/file",
+                         R"({"content_type":"application/pdf","output_type":"json",)"
+                         R"("steps":[{"skill":"pdf-extract-text"}]})",
+                         make_pdf("Caf\xE9 report"));
+    ASSERT_EQ(answer.status, 200u) << answer.body;
+    // json() parses strictly: invalid UTF-8 would throw here
+    EXPECT_EQ(answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance"),
+              "Caf\xEF\xBF\xBD report");
+}
+
+TEST_F(EmulatorTest, OutOfRangeNumbersAre40008) {
+    start();
+    for (
+        const std::string body : {
+            R"({"input":"Some text to sum up here.","steps":[{"skill":"summarize","params":{"max_length":1e300}}]})",
+            R"({"input":"Some text to sum up here.","steps":[{"skill":"summarize","params":{"max_length":-1e300}}]})",
+            R"({"input":"Some text here.","steps":[{"skill":"headline","params":{"variations":18446744073709551615}}]})",
+            R"({"input":[{"speaker":"a","utterance":"Hello there all.","timestamp":1e300}],"steps":[{"skill":"keywords"}]})",
+            R"({"input":[{"speaker":"a","utterance":"Hello there all.","timestamp":9223372036854775807}],"steps":[{"skill":"keywords"}]})",
+            R"({"input":[{"speaker":"a","utterance":"Hello there all.","timestamp":"9223372036854775807:00:00"}],"steps":[{"skill":"keywords"}]})",
+        }) {
+        auto answer = call(post_json("/api/v0/pipeline", body));
+        EXPECT_EQ(answer.status, 400u) << body << "\n" << answer.body;
+        EXPECT_EQ(answer.json().at("status_code"), 40008) << body;
+    }
+    // In range, the same fields still work.
+    auto fine = call(post_json(
+        "/api/v0/pipeline",
+        R"({"input":[{"speaker":"a","utterance":"Hello there all.","timestamp":3600.5}],"steps":[{"skill":"keywords"}]})"));
+    EXPECT_EQ(fine.status, 200u) << fine.body;
+}

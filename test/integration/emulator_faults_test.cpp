@@ -2,6 +2,8 @@
 
 #include "../support/emulator_fixture.hpp"
 
+#include "emulator/api_router.hpp"
+
 #include <boost/system/system_error.hpp>
 
 using namespace oneai::test;
@@ -94,4 +96,96 @@ TEST_F(EmulatorTest, SameSeedSameFaults) {
     EXPECT_EQ(first, pattern());
     EXPECT_NE(first.find('x'), std::string::npos);
     EXPECT_NE(first.find('.'), std::string::npos);
+}
+
+namespace {
+
+namespace detail = oneai::emulator::detail;
+
+detail::http_request api_request(detail::http::verb method, const std::string& target,
+                                 const std::string& body = {}) {
+    detail::http_request r{method, target, 11};
+    r.set("api-key", "k");
+    r.body() = body;
+    r.prepare_payload();
+    return r;
+}
+
+boost::json::value body_of(const detail::reply& r) {
+    return boost::json::parse(r.response.body());
+}
+
+// A pipeline that fails in a way no skill plans for.
+detail::pipeline_outcome throwing_pipeline(const detail::pipeline_request&,
+                                           const detail::queue_snapshot&) {
+    throw std::logic_error("a bug in a skill");
+}
+
+// Succeeds when the task finishes, throws when its result is recomputed for a poll.
+int pipeline_runs = 0;
+detail::pipeline_outcome throwing_on_recompute(const detail::pipeline_request& r,
+                                               const detail::queue_snapshot& q) {
+    if (++pipeline_runs > 1)
+        throw std::bad_alloc();
+    return detail::run_pipeline(r, q);
+}
+
+struct router_under_test {
+    oneai::emulator::config cfg;
+    std::mt19937_64 rng{1};
+    detail::emulator_stats stats;
+    detail::task_store store{cfg, rng, stats};
+    detail::steady_time now = detail::steady_time{} + 1h;
+    detail::api_router router{cfg, store, stats, rng, now};
+
+    std::string submit() {
+        auto r = router.handle(
+            api_request(detail::http::verb::post, "/api/v0/pipeline/async", simple_body), now);
+        EXPECT_EQ(r.response.result_int(), 200u) << r.response.body();
+        return std::string(body_of(r).at("task_id").as_string());
+    }
+    detail::reply poll(const std::string& id) {
+        return router.handle(
+            api_request(detail::http::verb::get, "/api/v0/pipeline/async/tasks/" + id), now);
+    }
+};
+
+} // namespace
+
+TEST(EmulatorRouterTest, AnUnexpectedExceptionFailsItsTaskNotTheServer) {
+    router_under_test t;
+    t.store.runner = &throwing_pipeline;
+    std::string id = t.submit();
+    t.now += 1s;
+    ASSERT_NO_THROW(t.store.advance(t.now)); // this runs on the server's timer
+    auto polled = t.poll(id);
+    ASSERT_EQ(polled.response.result_int(), 200u);
+    EXPECT_EQ(body_of(polled).at("status"), "FAILED");
+    EXPECT_EQ(body_of(polled).at("error").at("status_code"), 50000);
+
+    // A sync run answers 500 in the API's error shape.
+    auto sync = t.router.handle(
+        api_request(detail::http::verb::post, "/api/v0/pipeline", simple_body), t.now);
+    ASSERT_TRUE(sync.await_sync);
+    t.now += 1s;
+    ASSERT_NO_THROW(t.store.advance(t.now));
+    auto finished = t.router.finish_sync(*sync.await_sync, 11, true);
+    EXPECT_EQ(finished.response.result_int(), 500u);
+    EXPECT_EQ(body_of(finished).at("status_code"), 50000);
+    EXPECT_FALSE(t.store.find(*sync.await_sync)); // forgotten, not leaked
+}
+
+TEST(EmulatorRouterTest, AnExceptionWhileAnsweringAPollFailsThatTask) {
+    router_under_test t;
+    pipeline_runs = 0;
+    t.store.runner = &throwing_on_recompute;
+    std::string id = t.submit();
+    t.now += 1s;
+    t.store.advance(t.now); // the first run succeeds: COMPLETED
+    detail::reply polled;
+    ASSERT_NO_THROW(polled = t.poll(id));
+    ASSERT_EQ(polled.response.result_int(), 200u);
+    EXPECT_EQ(body_of(polled).at("status"), "FAILED");
+    EXPECT_EQ(body_of(polled).at("error").at("status_code"), 50000);
+    EXPECT_EQ(t.poll("075f954c-e1d7-4b80-b24d-e460fd266c2c").response.result_int(), 404u);
 }

@@ -3,6 +3,21 @@
 
 #include "../support/emulator_fixture.hpp"
 
+#include <oneai/emulator/server.hpp>
+
+#include <boost/asio/buffers_iterator.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 using namespace oneai::test;
 using namespace std::chrono_literals;
 
@@ -98,4 +113,81 @@ TEST_F(EmulatorTest, ManyConcurrentSyncRunsAllFinish) {
         t.join();
     EXPECT_EQ(ok.load(), 16);
     EXPECT_EQ(stats().at("tasks").at("stored"), 0); // answered sync runs are forgotten
+}
+
+TEST_F(EmulatorTest, BytesThatAreNotUtf8InThePathStillGetValidJson) {
+    start();
+    for (const char* target : {"/api/v0/pipeline/async/tasks/%FF%FE", "/api/%C3%28/x"}) {
+        auto answer = call(get(target));
+        EXPECT_EQ(answer.status, 404u) << target;
+        // json() parses strictly: a stray byte would throw
+        EXPECT_NO_THROW(answer.json()) << target << ": " << answer.body;
+    }
+}
+
+TEST_F(EmulatorTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+    cfg.max_connections = 2;
+    start();
+    keep_alive_connection first(port()), second(port());
+    // An answer on each proves the server has counted both.
+    ASSERT_EQ(first.send(get("/emulator/stats")).status, 200u);
+    ASSERT_EQ(second.send(get("/emulator/stats")).status, 200u);
+    EXPECT_THROW(call(get("/emulator/stats")), boost::system::system_error);
+    EXPECT_EQ(stats().at("rejected_connections"), 1);
+    EXPECT_EQ(first.send(get("/emulator/stats")).status, 200u); // the others go on
+}
+
+// Out of file descriptors, accept() fails at once for as long as a connection
+// waits: a server that accepts again straight away spins a core. Stepping the
+// io_context by hand counts the attempts without any clock in the assertion.
+TEST(EmulatorAcceptTest, OutOfDescriptorsBacksOffAndRecovers) {
+    namespace asio = boost::asio;
+    asio::io_context io{1};
+    oneai::emulator::config c;
+    c.port = 0;
+    oneai::emulator::server srv(io, c);
+    const std::uint16_t port = srv.start();
+    asio::ip::tcp::socket client(io);
+    client.connect({asio::ip::make_address("127.0.0.1"), port}); // waits in the backlog
+
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    const int spare = ::open("/dev/null", O_RDONLY);
+    ASSERT_GE(spare, 0);
+    rlimit low = saved;
+    low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 256);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+    std::vector<int> fillers;
+    for (int fd; (fd = ::dup(spare)) >= 0;)
+        fillers.push_back(fd);
+
+    for (int i = 0; i < 1000; ++i)
+        io.poll_one();
+    const auto failures =
+        boost::json::parse(srv.stats_json()).at("accept_failures").to_number<int>();
+
+    for (int fd : fillers)
+        ::close(fd);
+    ::close(spare);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    EXPECT_GE(failures, 1);
+    // Spinning makes hundreds of attempts in 1000 steps; a back-off makes one,
+    // or a few should the machine stall for longer than the pause.
+    EXPECT_LE(failures, 5);
+
+    // With descriptors back, the waiting connection is served.
+    const std::string request =
+        "GET /emulator/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    asio::write(client, asio::buffer(request));
+    std::thread server_thread([&] { io.run(); });
+    asio::streambuf answer;
+    boost::system::error_code ec;
+    asio::read(client, answer, ec); // until the server closes the connection
+    asio::post(io, [&] {
+        srv.stop();
+        io.stop();
+    });
+    server_thread.join();
+    std::string text(asio::buffers_begin(answer.data()), asio::buffers_end(answer.data()));
+    EXPECT_EQ(text.rfind("HTTP/1.1 200", 0), 0u) << text;
 }

@@ -109,6 +109,26 @@ TEST(CommandLine, HelpMentionsEveryFlag) {
     for (const char* flag :
          {"--port", "--workers", "--latency", "--ttl", "--api-key", "--max-concurrent-jobs",
           "--retry-after", "--seed", "--task-failure-rate", "--http-500-rate", "--http-503-rate",
-          "--reset-rate", "--slow-rate", "--storm-every", "--tls-cert", "--body-limit"})
+          "--reset-rate", "--slow-rate", "--storm-every", "--tls-cert", "--body-limit",
+          "--max-stored-tasks", "--max-csv-rows", "--max-connections"})
         EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}
+
+TEST(CommandLine, ResourceLimitsHaveSaneDefaultsAndFlags) {
+    auto defaults = parse({});
+    EXPECT_EQ(defaults.cfg.max_stored_tasks, 1'000'000u);
+    EXPECT_EQ(defaults.cfg.max_csv_rows, 100'000u);
+    EXPECT_EQ(defaults.cfg.max_connections, 10'000u);
+    auto set = parse({"--max-stored-tasks", "5", "--max-csv-rows=6", "--max-connections", "7"});
+    EXPECT_EQ(set.cfg.max_stored_tasks, 5u);
+    EXPECT_EQ(set.cfg.max_csv_rows, 6u);
+    EXPECT_EQ(set.cfg.max_connections, 7u);
+    EXPECT_THROW(parse({"--max-connections", "0"}), std::invalid_argument);
+}
+
+TEST(CommandLine, IdsComeFromTheSeedOnlyWhenOneIsGiven) {
+    EXPECT_FALSE(parse({}).cfg.seeded_ids);
+    auto seeded = parse({"--seed", "3"});
+    EXPECT_TRUE(seeded.cfg.seeded_ids);
+    EXPECT_EQ(seeded.cfg.seed, 3u);
 }

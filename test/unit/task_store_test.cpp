@@ -147,3 +147,64 @@ TEST_F(TaskStoreTest, UnlimitedWorkersRunEverythingAtOnce) {
     store.advance(t0 + 100ms);
     EXPECT_EQ(stats.completed, 1000u);
 }
+
+TEST_F(TaskStoreTest, KeysAndInputsAreForgottenWithTheirLastTask) {
+    cfg.workers = 0;
+    task_store store(cfg, rng, stats);
+    for (int i = 0; i < 50; ++i)
+        store.submit(request("text " + std::to_string(i)), "key-" + std::to_string(i), false, t0,
+                     0);
+    EXPECT_EQ(store.keys_tracked(), 50u);
+    EXPECT_EQ(store.fingerprints_tracked(), 50u);
+    store.advance(t0 + 100ms); // all finish; a key with only finished tasks is still known
+    EXPECT_EQ(store.keys_tracked(), 50u);
+    store.advance(t0 + 100ms + cfg.ttl); // all expire
+    EXPECT_EQ(store.stored(), 0u);
+    EXPECT_EQ(store.keys_tracked(), 0u);
+    EXPECT_EQ(store.fingerprints_tracked(), 0u);
+}
+
+TEST_F(TaskStoreTest, AFullStoreRefusesSubmitsUntilTasksExpire) {
+    cfg.max_stored_tasks = 2;
+    task_store store(cfg, rng, stats);
+    EXPECT_TRUE(store.submit(request("1"), "k", false, t0, 0));
+    EXPECT_TRUE(store.submit(request("2"), "k", false, t0, 0));
+    EXPECT_TRUE(store.full());
+    EXPECT_FALSE(store.submit(request("3"), "k", false, t0, 0));
+    store.advance(t0 + 100ms + cfg.ttl);
+    EXPECT_TRUE(store.submit(request("3"), "k", false, t0 + 100ms + cfg.ttl, 0));
+}
+
+TEST_F(TaskStoreTest, ATaskIsVisibleOnlyToItsKeyWhenAsked) {
+    task_store store(cfg, rng, stats);
+    auto id = store.submit(request(), "alice", false, t0, 0);
+    const std::string alice = "alice", bob = "bob";
+    EXPECT_FALSE(store.poll(*id, t0, &bob));
+    EXPECT_TRUE(store.poll(*id, t0, &alice));
+    EXPECT_TRUE(store.poll(*id, t0));      // no requester: keys are not restricted
+    EXPECT_EQ(store.find(*id)->polls, 2u); // the refused poll did not count
+}
+
+TEST_F(TaskStoreTest, ExceptionsOfThePipelineFailTheTaskNotTheStore) {
+    task_store store(cfg, rng, stats);
+    store.runner = [](const pipeline_request&, const queue_snapshot&) -> pipeline_outcome {
+        throw std::logic_error("a bug in a skill");
+    };
+    auto id = store.submit(request(), "k", false, t0, 0);
+    EXPECT_NO_THROW(store.advance(t0 + 100ms));
+    EXPECT_EQ(store.find(*id)->state, task_state::failed);
+    EXPECT_EQ(stats.failed, 1u);
+}
+
+TEST_F(TaskStoreTest, IdsAreRandomUnlessSeeded) {
+    std::mt19937_64 other_rng{1};
+    emulator_stats other_stats;
+    task_store first(cfg, rng, stats), second(cfg, other_rng, other_stats);
+    EXPECT_NE(first.submit(request(), "k", false, t0, 0),
+              second.submit(request(), "k", false, t0, 0));
+    cfg.seeded_ids = true;
+    cfg.seed = 7;
+    task_store seeded_a(cfg, rng, stats), seeded_b(cfg, other_rng, other_stats);
+    EXPECT_EQ(seeded_a.submit(request(), "k", false, t0, 0),
+              seeded_b.submit(request(), "k", false, t0, 0));
+}
