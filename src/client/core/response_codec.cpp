@@ -18,7 +18,13 @@ std::string string_or(const json::object& o, std::string_view key, std::string f
 template <typename T>
 T number_or(const json::object& o, std::string_view key, T fallback) {
     const auto* v = o.if_contains(key);
-    return v && v->is_number() ? v->to_number<T>() : fallback;
+    if (!v || !v->is_number())
+        return fallback;
+    // Never throws: a number this type cannot hold exactly (1.5 for an int,
+    // 1e300) is as good as absent.
+    boost::system::error_code ec;
+    const T n = v->to_number<T>(ec);
+    return ec ? fallback : n;
 }
 
 [[noreturn]] void bad(const std::string& why) {
