@@ -88,8 +88,9 @@ TEST(RetryAfter, SecondsAndBothDateForms) {
     EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now), 10s);
     EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), 0s); // in the past
     EXPECT_EQ(parse_retry_after("Sun Nov  6 08:49:57 1994", now), 20s);     // asctime
-    for (const char* bad : {"", "soon", "-5", "1.5", "Sun, 06 Nov 1994 25:00:00 GMT",
-                            "Sun, 06 Foo 1994 08:00:00 GMT", "Sun Nov 6 08:49:57 1994"})
+    for (const char* bad :
+         {"", "soon", "-5", "1.5", "Sun, 06 Nov 1994 25:00:00 GMT", "Sun, 06 Foo 1994 08:00:00 GMT",
+          "Sun Nov 6 08:49:57 1994", "Sun, 06 Nov 1994 08:49:-2 GMT"})
         EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
 }
 

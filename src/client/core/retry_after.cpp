@@ -24,6 +24,8 @@ int month_index(std::string_view m) {
 }
 
 bool read_int(std::string_view s, int& out) {
+    if (s.empty() || s.front() < '0' || s.front() > '9') // no sign: "23:30:-2" is no time
+        return false;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc{} && end == s.data() + s.size();
 }

@@ -36,7 +36,7 @@ struct exchange_result {
     string_response response;
 };
 
-class connection : private exchange_deadlines::watched {
+class connection final : private exchange_deadlines::watched {
   public:
     /// `tls` null for plain HTTP. `server_name` is sent as SNI and verified.
     /// `deadlines` times out its connect and exchanges; it outlives the connection.
