@@ -7,12 +7,16 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <mutex>
 #include <thread>
 
 using namespace oneai;
@@ -292,6 +296,64 @@ TEST_F(TlsRefusalTest, AnExplicitCaFileThatDoesNotSignTheServer) {
     start_tls_server();
     opts.tls.ca_file = ONEAI_OTHER_CERT; // a CA, just not the one that signed the server
     expect_refused();
+}
+
+namespace {
+
+// A TLS server for one handshake, which records the name the client sent in
+// SNI (empty when it sent none), then closes the connection.
+class sni_recorder {
+  public:
+    sni_recorder() {
+        tls_.use_certificate_chain_file(ONEAI_TEST_CERT);
+        tls_.use_private_key_file(ONEAI_TEST_KEY, asio::ssl::context::pem);
+        thread_ = std::thread([this] {
+            asio::ip::tcp::socket socket = acceptor_.accept();
+            asio::ssl::stream<asio::ip::tcp::socket&> stream(socket, tls_);
+            error_code ec;
+            stream.handshake(asio::ssl::stream_base::server, ec);
+            const char* name =
+                SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+            std::lock_guard lock(mutex_);
+            handshake_ = ec;
+            name_ = name ? name : "";
+        });
+    }
+    ~sni_recorder() { thread_.join(); }
+    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    std::pair<error_code, std::string> seen() {
+        thread_.join();
+        thread_ = std::thread([] {});
+        std::lock_guard lock(mutex_);
+        return {handshake_, name_};
+    }
+
+  private:
+    asio::io_context io_;
+    asio::ssl::context tls_{asio::ssl::context::tls_server};
+    asio::ip::tcp::acceptor acceptor_{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::mutex mutex_;
+    error_code handshake_;
+    std::string name_;
+    std::thread thread_;
+};
+
+} // namespace
+
+TEST_F(ClientTest, SniNamesTheHostButNeverAnAddress) {
+    for (const std::string host : {"localhost", "127.0.0.1"}) {
+        sni_recorder server;
+        opts.base_url = "https://" + host + ":" + std::to_string(server.port());
+        opts.tls.ca_file = ONEAI_TEST_CERT; // its names: localhost and 127.0.0.1
+        opts.retries.max_attempts = 1;
+        auto c = make_client();
+        auto [ec, s] = complete<task_status>(
+            [&](auto h) { c->async_status(task("0b9a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"), h); });
+        EXPECT_TRUE(ec); // the server closes after the handshake
+        auto [handshake, name] = server.seen();
+        EXPECT_FALSE(handshake) << host << ": " << handshake.message();
+        EXPECT_EQ(name, host == "localhost" ? "localhost" : "") << host;
+    }
 }
 
 TEST_F(ClientTest, TenThousandConcurrentRunsOnOneThread) {
