@@ -2,6 +2,7 @@
 
 #include <oneai/emulator/embedded_server.hpp>
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -91,6 +92,10 @@ TEST_F(CliTest, SyncRun) {
     auto r = run_cli(flags + "run --sync --skill sentences --text " + text);
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("sentences:"), std::string::npos);
+    // It went to the sync endpoint, and only there.
+    const auto stats = boost::json::parse(server->stats_json());
+    EXPECT_EQ(stats.at("sync_runs"), 1);
+    EXPECT_EQ(stats.at("submits"), 0);
 }
 
 TEST_F(CliTest, UsageErrorsExit2) {

@@ -112,10 +112,20 @@ TEST_F(ClientTest, ResubmissionIsAnOptIn) {
     opts.retries.resubmit_when_unsure = true;
     opts.retries.max_attempts = 10;
     auto c = make_client();
-    auto [ec, t] =
-        complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
-    ASSERT_FALSE(ec) << ec.message();
-    EXPECT_GE(server_stats().at("submits").to_number<int>(), 1);
+    int retries = 0;
+    c->set_observer({.on_retry = [&](const retry_event&) { ++retries; }});
+    // Submits until one answer is lost (the reset comes after the task exists).
+    int done = 0;
+    for (; done < 20 && retries == 0; ++done) {
+        auto [ec, t] =
+            complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
+        ASSERT_FALSE(ec) << ec.message(); // opted in: the lost answer is sent again
+    }
+    ASSERT_GT(retries, 0) << "no answer was lost: the resubmission path never ran";
+    // Each resubmission made a second task of the same input: the price of opting in.
+    const auto stats = server_stats();
+    EXPECT_EQ(stats.at("submits").to_number<int>(), done + retries);
+    EXPECT_EQ(stats.at("faults").at("resets").to_number<int>(), retries);
 }
 
 TEST_F(ClientTest, LostStatusAnswersAreRetried) {
