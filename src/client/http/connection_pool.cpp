@@ -17,36 +17,33 @@ connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context* t
 
 asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::results_type& out) {
     if (!resolved_) {
-        // getaddrinfo runs on Asio's resolver thread and cannot be stopped;
-        // cancelling the resolver abandons it. Both the connect timeout and the
-        // caller's cancellation do that, so a hung DNS server bounds nothing.
-        auto resolver = std::make_shared<asio::ip::tcp::resolver>(ex_);
-        const std::weak_ptr<asio::ip::tcp::resolver> weak = resolver;
-        bool timed_out = false;
-        asio::steady_timer timer(ex_, settings_.connect_timeout);
-        timer.async_wait([weak, &timed_out](error_code ec) {
-            if (auto r = weak.lock(); r && !ec) {
-                timed_out = true; // the coroutine is still suspended: its frame is alive
-                r->cancel();
-            }
-        });
-        asio::cancellation_slot slot = (co_await asio::this_coro::cancellation_state).slot();
-        if (slot.is_connected())
-            slot.assign([weak](asio::cancellation_type) {
-                if (auto r = weak.lock())
-                    r->cancel();
+        // getaddrinfo runs on Asio's resolver thread and cannot be stopped, and
+        // the resolve completes only when it returns. So the lookup is left to
+        // finish on its own (its state shared with its handler), and this waits
+        // on a timer instead: until the lookup's handler wakes it, the connect
+        // timeout passes, or the caller cancels the wait.
+        struct lookup {
+            explicit lookup(const asio::any_io_executor& ex)
+                : resolver(ex), wake(ex, asio::steady_timer::time_point::max()) {}
+            asio::ip::tcp::resolver resolver;
+            asio::steady_timer wake;
+            std::optional<std::pair<error_code, asio::ip::tcp::resolver::results_type>> answer;
+        };
+        auto state = std::make_shared<lookup>(ex_);
+        state->resolver.async_resolve(
+            where_.host, std::to_string(where_.port),
+            [state](error_code ec, asio::ip::tcp::resolver::results_type results) {
+                state->answer.emplace(ec, std::move(results));
+                state->wake.cancel();
             });
-        const std::string port = std::to_string(where_.port);
-        auto [ec, results] = co_await resolver->async_resolve(where_.host, port, use_tuple);
-        if (slot.is_connected())
-            slot.clear();
-        timer.cancel();
-        resolver.reset(); // a late timer finds nothing to cancel
-        if (timed_out)
-            co_return error_code(asio::error::timed_out);
-        if (ec)
-            co_return ec;
-        resolved_ = std::move(results);
+        state->wake.expires_after(settings_.connect_timeout);
+        auto [waited] = co_await state->wake.async_wait(use_tuple);
+        if (!state->answer)
+            co_return waited ? error_code(asio::error::operation_aborted)
+                             : error_code(asio::error::timed_out);
+        if (state->answer->first)
+            co_return state->answer->first;
+        resolved_ = std::move(state->answer->second);
     }
     out = *resolved_;
     co_return error_code{};
