@@ -12,7 +12,10 @@ if [ ! -f "$dir/node_modules/oneai/package.json" ]; then
 fi
 
 log="$dir/emulator.log"
-"${ONEAI_EMULATOR:?}" --port 0 --latency uniform:20ms..120ms --workers 8 >"$log" 2>&1 &
+# Emptied here, not by the background redirection: that one may run after the
+# loop below has already read an earlier run's "listening" line.
+: >"$log"
+"${ONEAI_EMULATOR:?}" --port 0 --latency uniform:20ms..120ms --workers 8 >>"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$log" && break; sleep 0.05; done
