@@ -873,3 +873,26 @@ TEST_F(BatchSafetyTest, AnOrderedStopKeepsARefusedInputSafeToRetry) {
     for (const auto& o : outcomes)
         EXPECT_EQ(o.status, o.index == 0 ? "COMPLETED" : "FAILED") << o.line;
 }
+
+TEST_F(BatchSafetyTest, AnOutputThatCannotBeWrittenLeavesNoItemFinishedInTheJournal) {
+    // 600 lines of more than 64 KiB of outcomes in one turn (invalid lines with
+    // long ids, answered at once), to /dev/full: nothing reaches the output,
+    // so the journal must vouch for nothing, and the resume must redo it all.
+    start_emulator();
+    std::string text;
+    for (int i = 0; i < 600; ++i)
+        text +=
+            R"({"id":")" + std::string(300, 'x') + std::to_string(i) + R"(","nottext":1})" + "\n";
+    write_text(dir / "bad.jsonl", text);
+    const std::string journal = path("full.journal");
+    const auto status = run_oneai(
+        batch_args(path("bad.jsonl"), "/dev/full", {"--journal", journal}), logged("full"));
+    EXPECT_EQ(status, 1) << describe(status) << "\n" << log_of("full");
+    std::size_t finished = 0;
+    for (const auto& line : read_lines(journal))
+        finished += line.starts_with("F ");
+    EXPECT_EQ(finished, 0u) << "the journal vouches for lines that were never written";
+    EXPECT_NE(log_of("full").find("0 failed"), std::string::npos)
+        << "the summary counts outcomes that were never written:\n"
+        << log_of("full");
+}

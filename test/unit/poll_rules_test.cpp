@@ -59,15 +59,21 @@ TEST(PollRules, RetryAfterAppliesToTheAnswerThatCarriedItOnly) {
     ++h.polls;
     auto plain = next_poll(c, h, {{}, task_state::running, {}}, t0 + 5s, rng);
     EXPECT_EQ(plain.at, t0 + 6s); // back to the policy's second
-    // A hint beyond max_retry_after is not slept: the wait ends at once...
+    // A refusal whose hint is beyond max_retry_after is not slept: the wait
+    // ends at once...
     c.max_retry_after = 10s;
-    auto too_long = next_poll(c, h, {{}, task_state::running, 3600s}, t0, rng);
+    auto too_long = next_poll(c, h, {errc::rate_limited, task_state::unknown, 3600s}, t0, rng);
     EXPECT_EQ(too_long.what, poll_step::action::finish);
     EXPECT_EQ(too_long.ec, errc::rate_limited);
-    EXPECT_EQ(next_poll(c, h, {{}, task_state::running, 10s}, t0, rng).at, t0 + 10s);
+    EXPECT_EQ(next_poll(c, h, {errc::rate_limited, task_state::unknown, 10s}, t0, rng).at,
+              t0 + 10s);
+    // ...while on a plain RUNNING answer the hint is advice, capped.
+    auto advice = next_poll(c, h, {{}, task_state::running, 3600s}, t0, rng);
+    EXPECT_EQ(advice.what, poll_step::action::poll);
+    EXPECT_EQ(advice.at, t0 + 10s);
     // ...and one that outlasts the deadline fails at once rather than sleeping into it.
     c.deadline = t0 + 8s;
-    auto refused = next_poll(c, h, {{}, task_state::running, 9s}, t0, rng);
+    auto refused = next_poll(c, h, {errc::rate_limited, task_state::unknown, 9s}, t0, rng);
     EXPECT_EQ(refused.what, poll_step::action::finish);
     EXPECT_EQ(refused.ec, errc::rate_limited);
 }

@@ -4,7 +4,9 @@
 
 #include <boost/json/parse.hpp>
 
+#include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -91,6 +93,9 @@ Exit status: 0 done, 2 usage, 3 task FAILED (batch: some item failed), 4 refused
 // The first line of `path`, without surrounding blanks: a key file written by
 // `echo KEY > file` or a secrets manager ends with a newline.
 static std::string read_api_key_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        usage_error("--api-key-file: '" + path + "' is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         usage_error("--api-key-file: cannot read '" + path + "'");
@@ -119,8 +124,10 @@ arguments parse_arguments(std::span<const std::string_view> args) {
     // A positive duration; a bare number is seconds, as curl, wget and timeout(1) read it.
     auto duration_of = [&](std::string_view flag) {
         std::string text(value_of(flag));
-        if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos)
-            text += "s";
+        double number = 0;
+        if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+            !text.empty() && ec == std::errc{} && end == text.data() + text.size())
+            text += "s"; // a bare number (3, 1.5, 1e3)
         std::chrono::milliseconds d{};
         try {
             d = std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(text));

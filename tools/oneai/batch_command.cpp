@@ -218,6 +218,10 @@ int run_batch_command(const arguments& global, asio::io_context& io) {
         summary = std::move(s);
         done = true;
         ticker.cancel();
+        // Done: signals get their default action again. Something may still keep
+        // io.run() going (a DNS lookup that cannot be stopped), and Ctrl-C or
+        // SIGTERM must then end the process rather than be swallowed.
+        signals.clear();
         signals.cancel();
         run_deadline.cancel();
         input->cancel();

@@ -95,6 +95,10 @@ std::pair<error_code, T> run_until_done(asio::io_context& io, Start start) {
     listen();
     start(asio::bind_cancellation_slot(cancel.slot(), [&](error_code ec, T value) {
         out.emplace(ec, std::move(value));
+        // Done: signals get their default action again. Something may still keep
+        // io.run() going (a DNS lookup that cannot be stopped), and Ctrl-C or
+        // SIGTERM must then end the process rather than be swallowed.
+        signals.clear();
         signals.cancel();
     }));
     io.run();

@@ -141,17 +141,24 @@ output_file::recovered output_file::recover(bool keep_unknown) {
 
 void output_file::write(std::string_view line) {
     buffer_ += line;
-    if (buffer_.size() >= flush_threshold)
-        flush();
 }
 
 void output_file::flush() {
+    if (!failure_.empty()) {
+        buffer_.clear();
+        throw std::runtime_error(failure_);
+    }
     if (buffer_.empty())
         return;
     std::string bytes;
     bytes.swap(buffer_); // a failed write is not retried: part of it may be written
-    common::write_all(fd_, bytes,
-                      path_.empty() ? "output (standard output)" : "output '" + path_ + "'");
+    try {
+        common::write_all(fd_, bytes,
+                          path_.empty() ? "output (standard output)" : "output '" + path_ + "'");
+    } catch (const std::exception& e) {
+        failure_ = e.what();
+        throw;
+    }
 }
 
 void output_file::sync() {

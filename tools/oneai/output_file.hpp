@@ -1,6 +1,7 @@
 #pragma once
-// The output of `oneai batch`: JSONL outcome lines, one write(2) each so a
-// killed run leaves whole lines. A file is locked for the run (a second batch
+// The output of `oneai batch`: JSONL outcome lines, buffered and written once
+// per event-loop turn (a killed run may leave a torn last line, which a resume
+// cuts off). A file is locked for the run (a second batch
 // on it is refused, naming the PID that holds it); standard output is not.
 
 #include <cstdint>
@@ -35,10 +36,9 @@ class output_file {
     /// rename would split it from them.
     recovered recover(bool keep_unknown);
 
-    /// Buffers `line`; writes the buffer once it holds 64 KiB. Throws
-    /// std::runtime_error (a full disk, a closed pipe).
+    /// Buffers `line` until the next flush().
     void write(std::string_view line);
-    /// Lets `fill` append to the buffer (no line built apart), then as write().
+    /// Lets `fill` append to the buffer (no line built apart), as write().
     /// When `fill` throws, what it appended is taken back.
     template <typename Fill>
     void append(Fill&& fill) {
@@ -49,21 +49,23 @@ class output_file {
             buffer_.resize(before);
             throw;
         }
-        if (buffer_.size() >= flush_threshold)
-            flush();
     }
     /// Writes what is buffered, with one write(2) where the kernel takes it
-    /// whole. After a failure the buffer is dropped, never written twice.
+    /// whole. Never from inside write() or append(): the batch's journal
+    /// records outcomes as finished only after a flush succeeded, so a write
+    /// failing anywhere else would leave it vouching for lost lines. After a
+    /// failure the buffer is dropped (never written twice) and every later
+    /// flush fails too. Throws std::runtime_error (a full disk, a closed pipe).
     void flush();
     /// Flushes, then fdatasync: what was written survives power loss.
     void sync();
 
   private:
     void open_and_lock();
-    static constexpr std::size_t flush_threshold = 64 * 1024;
     int fd_ = -1;
     std::string path_;
     std::string buffer_;
+    std::string failure_; // why a write failed: later flushes fail with it
 };
 
 } // namespace oneai::cli

@@ -96,11 +96,14 @@ poll_step next_poll(const poll_context& c, const poll_history& h, const poll_ans
         at = now + p.delays.delay(h.polls - 1u, h.previous_delay, rng);
     }
     if (p.honour_retry_after && a.retry_after) {
-        // Past max_retry_after, or past the deadline, the hint is not slept:
-        // the wait ends at once (the hint stays in the diagnostics).
-        const milliseconds hint = *a.retry_after;
-        if (hint > c.max_retry_after || (c.deadline && hint > *c.deadline - now))
+        // A refusal (429, 503) whose hint is past max_retry_after, or past the
+        // deadline, is not slept: the wait ends at once (the hint stays in the
+        // diagnostics). On a plain answer (200 RUNNING) the hint is advice
+        // only, capped at max_retry_after; the deadline bounds it as any poll.
+        milliseconds hint = *a.retry_after;
+        if (a.ec && (hint > c.max_retry_after || (c.deadline && hint > *c.deadline - now)))
             return {action::finish, now, errc::rate_limited, {}};
+        hint = std::min(hint, c.max_retry_after);
         at = std::max(at, now + hint);
     }
     return bounded(c, h, at, now);
