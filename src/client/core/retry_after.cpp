@@ -30,19 +30,15 @@ bool read_int(std::string_view s, int& out) {
     return ec == std::errc{} && end == s.data() + s.size();
 }
 
-// asctime "Sun Nov  6 08:49:37 1994" (the day padded with a space).
-std::optional<std::time_t> parse_asctime_date(std::string_view v) {
-    if (v.size() != 24 || v[3] != ' ' || v[7] != ' ' || v[10] != ' ' || v[19] != ' ' ||
-        v[13] != ':' || v[16] != ':')
-        return std::nullopt;
-    int day = 0, year = 0, h = 0, m = 0, s = 0;
-    std::string_view day_text = v.substr(8, 2);
-    if (day_text.front() == ' ')
-        day_text.remove_prefix(1);
-    const int mon = month_index(v.substr(4, 3));
-    if (mon < 0 || !read_int(day_text, day) || !read_int(v.substr(20, 4), year) ||
-        !read_int(v.substr(11, 2), h) || !read_int(v.substr(14, 2), m) ||
-        !read_int(v.substr(17, 2), s) || day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
+// The UTC time of a date's parts, `hms` being "hh:mm:ss"; nullopt when any
+// part is out of range.
+std::optional<std::time_t> utc_time(int year, std::string_view month, int day,
+                                    std::string_view hms) {
+    int h = 0, m = 0, s = 0;
+    const int mon = month_index(month);
+    if (hms.size() != 8 || hms[2] != ':' || hms[5] != ':' || !read_int(hms.substr(0, 2), h) ||
+        !read_int(hms.substr(3, 2), m) || !read_int(hms.substr(6, 2), s) || mon < 0 || day < 1 ||
+        day > 31 || h > 23 || m > 59 || s > 60)
         return std::nullopt;
     std::tm tm{};
     tm.tm_year = year - 1900;
@@ -52,6 +48,19 @@ std::optional<std::time_t> parse_asctime_date(std::string_view v) {
     tm.tm_min = m;
     tm.tm_sec = s;
     return timegm(&tm);
+}
+
+// asctime "Sun Nov  6 08:49:37 1994" (the day padded with a space).
+std::optional<std::time_t> parse_asctime_date(std::string_view v) {
+    if (v.size() != 24 || v[3] != ' ' || v[7] != ' ' || v[10] != ' ' || v[19] != ' ')
+        return std::nullopt;
+    int day = 0, year = 0;
+    std::string_view day_text = v.substr(8, 2);
+    if (day_text.front() == ' ')
+        day_text.remove_prefix(1);
+    if (!read_int(day_text, day) || !read_int(v.substr(20, 4), year))
+        return std::nullopt;
+    return utc_time(year, v.substr(4, 3), day, v.substr(11, 8));
 }
 
 // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -60,47 +69,35 @@ std::optional<std::time_t> parse_http_date(std::string_view v) {
     auto comma = v.find(", ");
     if (comma == std::string_view::npos)
         return parse_asctime_date(v);
-    std::string_view rest = v.substr(comma + 2);
-    std::tm tm{};
-    int day = 0, year = 0, h = 0, m = 0, s = 0;
-    std::string_view month;
+    const std::string_view rest = v.substr(comma + 2);
+    int day = 0, year = 0;
     if (rest.size() == 24 && rest[2] == ' ' && rest[6] == ' ' && rest[11] == ' ' &&
         rest.substr(20) == " GMT") {
         if (!read_int(rest.substr(0, 2), day) || !read_int(rest.substr(7, 4), year))
             return std::nullopt;
-        month = rest.substr(3, 3);
-        rest = rest.substr(12, 8);
-    } else if (rest.size() == 22 && rest[2] == '-' && rest[6] == '-' && rest.substr(18) == " GMT") {
+        return utc_time(year, rest.substr(3, 3), day, rest.substr(12, 8));
+    }
+    if (rest.size() == 22 && rest[2] == '-' && rest[6] == '-' && rest.substr(18) == " GMT") {
         if (!read_int(rest.substr(0, 2), day) || !read_int(rest.substr(7, 2), year))
             return std::nullopt;
         year += year < 70 ? 2000 : 1900;
-        month = rest.substr(3, 3);
-        rest = rest.substr(10, 8);
-    } else {
-        return std::nullopt;
+        return utc_time(year, rest.substr(3, 3), day, rest.substr(10, 8));
     }
-    if (rest[2] != ':' || rest[5] != ':' || !read_int(rest.substr(0, 2), h) ||
-        !read_int(rest.substr(3, 2), m) || !read_int(rest.substr(6, 2), s))
-        return std::nullopt;
-    int mon = month_index(month);
-    if (mon < 0 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
-        return std::nullopt;
-    tm.tm_year = year - 1900;
-    tm.tm_mon = mon;
-    tm.tm_mday = day;
-    tm.tm_hour = h;
-    tm.tm_min = m;
-    tm.tm_sec = s;
-    return timegm(&tm);
+    return std::nullopt;
+}
+
+std::string_view trimmed(std::string_view value) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
+    return value;
 }
 
 } // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after_ms(std::string_view value) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
+    value = trimmed(value);
     unsigned long long ms = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
     if (value.empty() || end != value.data() + value.size())
@@ -115,10 +112,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after_ms(std::string_view v
 
 std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
+    value = trimmed(value);
     if (value.empty())
         return std::nullopt;
     if (value.front() >= '0' && value.front() <= '9') {
