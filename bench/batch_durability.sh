@@ -15,14 +15,12 @@ oneai="$build/tools/oneai"
 
 # The files live where a user's would: on the project's disk, not a tmpfs.
 work=$(mktemp -d "$build/durability.XXXXXX")
-emulator_pid=""
-cleanup() { [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null; rm -rf "$work"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$oneai" emulator --port 0 --latency fixed:0ms --workers 0 >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 100); do grep -qs listening "$work/emulator.log" && break; sleep 0.05; done
-base=$(sed -n 's/.*listening on //p' "$work/emulator.log")
+source "$root/bench/servers.sh"
+start_emulator "$oneai" emulator --latency fixed:0ms --workers 0
 
 awk -v n="$documents" 'BEGIN { for (i = 0; i < n; i++) printf "{\"id\":\"d%d\",\"text\":\"Document %d: the board met in London on Tuesday.\"}\n", i, i }' >"$work/in.jsonl"
 

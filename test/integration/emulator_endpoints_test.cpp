@@ -6,6 +6,20 @@
 using namespace oneai::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// A sync run of pdf-extract-text over an uploaded PDF.
+constexpr const char* pdf_extract_pipeline =
+    R"({"content_type":"application/pdf","output_type":"json",)"
+    R"("steps":[{"skill":"pdf-extract-text"}]})";
+
+// The first utterance of the first output of a sync answer.
+boost::json::value first_utterance(const http_answer& answer) {
+    return answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance");
+}
+
+} // namespace
+
 TEST_F(EmulatorTest, SyncRunAnswersWithTheResult) {
     start();
     auto answer = call(post_json("/api/v0/pipeline", simple_body));
@@ -65,13 +79,10 @@ TEST_F(EmulatorTest, AsyncFileUploadTranscribesAudio) {
 
 TEST_F(EmulatorTest, SyncFileUploadExtractsPdfText) {
     start();
-    auto answer = upload("/api/v0/pipeline/file",
-                         R"({"content_type":"application/pdf","output_type":"json",)"
-                         R"("steps":[{"skill":"pdf-extract-text"}]})",
+    auto answer = upload("/api/v0/pipeline/file", pdf_extract_pipeline,
                          make_pdf("Annual report of the library"));
     ASSERT_EQ(answer.status, 200u) << answer.body;
-    EXPECT_EQ(answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance"),
-              "Annual report of the library");
+    EXPECT_EQ(first_utterance(answer), "Annual report of the library");
 }
 
 TEST_F(EmulatorTest, SignedUrlAnswers404) {
@@ -284,14 +295,10 @@ TEST_F(EmulatorTest, TextInputThatIsNotUtf8Is40008) {
 
 TEST_F(EmulatorTest, PdfTextThatIsNotUtf8ComesBackWithReplacementCharacters) {
     start();
-    auto answer = upload("/api/v0/pipeline/file",
-                         R"({"content_type":"application/pdf","output_type":"json",)"
-                         R"("steps":[{"skill":"pdf-extract-text"}]})",
-                         make_pdf("Caf\xE9 report"));
+    auto answer = upload("/api/v0/pipeline/file", pdf_extract_pipeline, make_pdf("Caf\xE9 report"));
     ASSERT_EQ(answer.status, 200u) << answer.body;
     // json() parses strictly: invalid UTF-8 would throw here
-    EXPECT_EQ(answer.json().at("output").as_array()[0].at("contents").as_array()[0].at("utterance"),
-              "Caf\xEF\xBF\xBD report");
+    EXPECT_EQ(first_utterance(answer), "Caf\xEF\xBF\xBD report");
 }
 
 TEST_F(EmulatorTest, OutOfRangeNumbersAre40008) {
