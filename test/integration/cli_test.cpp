@@ -1,11 +1,14 @@
 // The `oneai` program: its output and exit status for each outcome class.
 
+#include "../support/cli_process.hpp"
+
 #include <oneai/emulator/embedded_server.hpp>
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -45,6 +48,9 @@ class CliTest : public ::testing::Test {
     CliTest() {
         cfg.port = 0;
         cfg.latency = oneai::emulator::latency_model::fixed(50ms);
+    }
+    long stat(const char* name) const {
+        return boost::json::parse(server->stats_json()).at(name).to_number<long>();
     }
     std::string start() {
         server = std::make_unique<oneai::emulator::embedded_server>(cfg);
@@ -172,20 +178,32 @@ TEST_F(CliTest, UnreachableServerExits5) {
 }
 
 TEST_F(CliTest, TimeoutExits5AndTellsHowToResume) {
-    cfg.latency = oneai::emulator::latency_model::fixed(10s);
+    cfg.latency = oneai::emulator::latency_model::fixed(1h); // only the --timeout can end it
     auto r = run_cli(start() + "--timeout 300ms run --skill summarize --text " + text);
     EXPECT_EQ(r.status, 5) << r.output;
     EXPECT_NE(r.output.find("resume with: oneai wait "), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, CtrlCDuringAWaitExits130AndPrintsTheTask) {
-    cfg.latency = oneai::emulator::latency_model::fixed(10s);
-    auto flags = start();
-    auto r = run_shell("sh -c '" + std::string(ONEAI_CLI) + " " + flags +
-                       "run --skill summarize --text hello & pid=$!; sleep 1; kill -INT $pid; wait "
-                       "$pid; echo exit=$?'");
-    EXPECT_NE(r.output.find("exit=130"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("Resume with: oneai wait "), std::string::npos) << r.output;
+    cfg.latency = oneai::emulator::latency_model::fixed(1h); // only Ctrl-C can end the wait
+    start();
+    const std::string log = ::testing::TempDir() + "oneai-ctrl-c-" + std::to_string(::getpid());
+    oneai::test::cli_io io;
+    io.stderr_path = log;
+    oneai::test::cli_process p({"--base-url", server->base_url(), "--api-key", "k", "--poll",
+                                "fixed:20ms", "run", "--skill", "summarize", "--text", "hello"},
+                               io);
+    // Waiting: the service has answered a poll of the task (so its id is known).
+    ASSERT_TRUE(oneai::test::wait_until([&] { return stat("polls") >= 1 || !p.running(); }, 20s))
+        << "no poll reached the emulator:\n"
+        << p.stderr_text();
+    ASSERT_TRUE(p.running()) << p.stderr_text();
+    p.send(SIGINT);
+    const auto status = p.wait(20s);
+    EXPECT_EQ(status, 130) << oneai::test::describe(status) << "\n" << p.stderr_text();
+    EXPECT_NE(p.stderr_text().find("Resume with: oneai wait "), std::string::npos)
+        << p.stderr_text();
+    std::remove(log.c_str());
 }
 
 TEST_F(CliTest, EmulatorCommandHelp) {

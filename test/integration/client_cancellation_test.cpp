@@ -8,6 +8,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -43,21 +44,30 @@ const cancel_case all_types[] = {{asio::cancellation_type::total, "total"},
 
 class CancellationTest : public ClientTest {
   protected:
-    // Starts `op` bound to a signal, emits `type` after `after`, runs to completion.
+    // Starts `op` bound to a signal and emits `type` once the operation's wait
+    // has seen its task unfinished (a poll answered QUEUED or RUNNING): an
+    // event, not a clock. Runs to completion.
     template <typename T, typename Op>
-    std::pair<error_code, T> cancel_after(Op op, asio::cancellation_type type,
-                                          std::chrono::milliseconds after) {
+    std::pair<error_code, T> cancel_once_polled(client& c, Op op, asio::cancellation_type type) {
         asio::cancellation_signal signal;
         std::optional<std::pair<error_code, T>> out;
+        bool emitted = false;
+        c.set_observer({.on_poll = [&](const poll_event& e) {
+            if (emitted || (e.state != task_state::queued && e.state != task_state::running))
+                return;
+            emitted = true;
+            // Emitted from the loop, not from inside the client's own hook.
+            asio::post(io, [&] {
+                if (!out)
+                    signal.emit(type);
+            });
+        }});
         op(asio::bind_cancellation_slot(
             signal.slot(), [&](error_code ec, T v) { out.emplace(ec, std::move(v)); }));
-        asio::steady_timer timer(io, after);
-        timer.async_wait([&](error_code) {
-            if (!out)
-                signal.emit(type);
-        });
         io.restart();
         io.run();
+        c.set_observer({});
+        EXPECT_TRUE(emitted) << "no poll saw the task unfinished";
         EXPECT_TRUE(out.has_value());
         return out ? std::move(*out) : std::pair<error_code, T>{};
     }
@@ -83,7 +93,8 @@ TEST_F(CancellationTest, SubmitCancelledBeforeTheRequestIsWritten) {
 
 TEST_F(CancellationTest, WaitStopsForEveryTypeInEveryTaskStateAndTheTaskStaysUsable) {
     server_cfg.workers = 1;
-    server_cfg.latency = emulator::latency_model::fixed(800ms);
+    // Tasks of an hour: the states below hold for the whole test, whatever the load.
+    server_cfg.latency = emulator::latency_model::fixed(1h);
     start_server();
     auto c = make_client();
     // The first task occupies the only worker (RUNNING); the second waits (QUEUED).
@@ -95,16 +106,19 @@ TEST_F(CancellationTest, WaitStopsForEveryTypeInEveryTaskStateAndTheTaskStaysUsa
     for (const task* t : {&running, &queued}) {
         for (const auto& type : all_types) {
             diagnostics diag;
-            auto [ec, r] = cancel_after<result>(
-                [&](auto h) { c->async_wait(*t, std::nullopt, diag, h); }, type.type, 50ms);
+            auto [ec, r] = cancel_once_polled<result>(
+                *c, [&](auto h) { c->async_wait(*t, std::nullopt, diag, h); }, type.type);
             EXPECT_EQ(ec, asio::error::operation_aborted) << type.name;
             EXPECT_EQ(diag.task_id, t->id()) << type.name;
         }
     }
-    // Cancelled waits leave the tasks alone: both still complete.
-    for (const task* t : {&running, &queued}) {
-        auto [ec, r] = complete<result>([&](auto h) { c->async_wait(*t, h); });
-        EXPECT_FALSE(ec) << ec.message();
+    // Cancelled waits leave the tasks and the client alone: both tasks are
+    // still there, in the state they had.
+    for (const auto& [t, state] :
+         {std::pair{&running, task_state::running}, std::pair{&queued, task_state::queued}}) {
+        auto [ec, s] = complete<task_status>([&](auto h) { c->async_status(*t, h); });
+        ASSERT_FALSE(ec) << ec.message();
+        EXPECT_EQ(s.state, state) << t->id();
     }
 }
 
@@ -114,38 +128,41 @@ TEST_F(CancellationTest, RunIgnoresTotalCancellationOnceSubmitted) {
     auto c = make_client();
     // Total cancellation promises no side effect; the task exists once submitted,
     // so a total cancel arriving during the wait cannot be honoured.
-    auto [ec, r] =
-        cancel_after<result>([&](auto h) { c->async_run(simple(), text_input{sample_text}, h); },
-                             asio::cancellation_type::total, 100ms);
+    auto [ec, r] = cancel_once_polled<result>(
+        *c, [&](auto h) { c->async_run(simple(), text_input{sample_text}, h); },
+        asio::cancellation_type::total);
     EXPECT_FALSE(ec) << ec.message();
     EXPECT_TRUE(r.summary().has_value());
 }
 
 TEST_F(CancellationTest, RunStopsOnPartialOrTerminalAndReportsTheTask) {
-    server_cfg.latency = emulator::latency_model::fixed(2s);
+    server_cfg.latency = emulator::latency_model::fixed(1h);
     start_server();
     auto c = make_client();
     for (auto type : {asio::cancellation_type::partial, asio::cancellation_type::terminal}) {
         diagnostics diag;
-        auto [ec, r] = cancel_after<result>(
-            [&](auto h) { c->async_run(simple(), text_input{sample_text}, diag, h); }, type, 100ms);
+        auto [ec, r] = cancel_once_polled<result>(
+            *c, [&](auto h) { c->async_run(simple(), text_input{sample_text}, diag, h); }, type);
         EXPECT_EQ(ec, asio::error::operation_aborted);
         EXPECT_FALSE(diag.task_id.empty()); // resumable with async_wait
     }
 }
 
 TEST_F(CancellationTest, WithDeadlineBoundsAWait) {
-    server_cfg.latency = emulator::latency_model::fixed(10s);
+    server_cfg.latency = emulator::latency_model::fixed(1h); // only the deadline can end it
     start_server();
     auto c = make_client();
     auto [ec1, t] =
         complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
     ASSERT_FALSE(ec1);
     const auto started = std::chrono::steady_clock::now();
-    auto [ec, r] = complete<result>(
-        [&](auto h) { c->async_wait(t, with_deadline(io.get_executor(), 200ms, h)); });
-    EXPECT_EQ(ec, errc::deadline_exceeded);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    diagnostics diag;
+    auto [ec, r] = complete<result>([&](auto h) {
+        c->async_wait(t, std::nullopt, diag, with_deadline(io.get_executor(), 200ms, h));
+    });
+    EXPECT_EQ(ec, errc::deadline_exceeded) << ec.message();
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 200ms); // not before it expired
+    EXPECT_EQ(diag.task_id, t.id());                              // the task stays there to wait on
 }
 
 TEST_F(CancellationTest, WithDiagnosticsThrowsBothCodeAndDetails) {

@@ -55,7 +55,8 @@ TEST_F(ClientTest, NothingOutlivesTheLastOperation) {
 }
 
 TEST_F(ClientTest, SubmitStatusAndWaitSeparately) {
-    server_cfg.latency = emulator::latency_model::fixed(200ms);
+    // A task of an hour is RUNNING when its status is asked, however slow the machine.
+    server_cfg.latency = emulator::latency_model::fixed(1h);
     start_server();
     auto c = make_client();
     auto [ec, t] = complete<task>(
@@ -66,8 +67,16 @@ TEST_F(ClientTest, SubmitStatusAndWaitSeparately) {
     ASSERT_FALSE(sec) << sec.message();
     EXPECT_EQ(status.state, task_state::running);
     EXPECT_FALSE(status.finished());
-    // A handle made from the id alone (as after a restart) waits as well.
-    auto [wec, r] = complete<result>([&](auto h) { c->async_wait(task(t.id()), h); });
+
+    // A handle made from the id alone (as after a restart) waits as well: a
+    // task on a quick service this time, so that the wait ends.
+    server_cfg.latency = emulator::latency_model::fixed(30ms);
+    start_server();
+    auto quick = make_client();
+    auto [qec, submitted] = complete<task>(
+        [&](auto h) { quick->async_submit(summary_pipeline(), text_input{sample_text}, h); });
+    ASSERT_FALSE(qec) << qec.message();
+    auto [wec, r] = complete<result>([&](auto h) { quick->async_wait(task(submitted.id()), h); });
     ASSERT_FALSE(wec) << wec.message();
     EXPECT_TRUE(r.summary().has_value());
 }

@@ -7,11 +7,13 @@
 #include <oneai/poll_scheduler.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
 using namespace oneai;
@@ -69,13 +71,17 @@ TEST_F(ClientTest, RateLimitHintLongerThanTheDeadlineFailsFast) {
     start_server();
     opts.task_deadline = 2s;
     auto c = make_client();
+    int retries = 0;
+    c->set_observer({.on_retry = [&](const retry_event&) { ++retries; }});
     diagnostics diag;
-    const auto started = std::chrono::steady_clock::now();
     auto [ec, t] = complete<task>(
         [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
     EXPECT_EQ(ec, errc::rate_limited);
     EXPECT_EQ(diag.api_code, 60009);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+    // Fast: the first answer decided it, without a wait for a retry.
+    EXPECT_EQ(diag.attempts, 1u);
+    EXPECT_EQ(retries, 0);
+    EXPECT_EQ(diag.retry_after, 30s);
 }
 
 TEST_F(ClientTest, OverloadedAnswersAreRetried) {
@@ -260,7 +266,7 @@ TEST_F(ClientTest, UpperCaseTaskIdsKeepTheirCase) {
 }
 
 TEST_F(ClientTest, SlowServerMeetsTheDeadline) {
-    server_cfg.latency = emulator::latency_model::fixed(10s);
+    server_cfg.latency = emulator::latency_model::fixed(1h); // only the deadline can end it
     start_server();
     opts.task_deadline = 300ms;
     auto c = make_client();
@@ -269,7 +275,7 @@ TEST_F(ClientTest, SlowServerMeetsTheDeadline) {
     auto [ec, r] =
         complete<result>([&](auto h) { c->async_run(simple(), text_input{sample_text}, diag, h); });
     EXPECT_EQ(ec, errc::deadline_exceeded);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 300ms); // not before it expired
     // Stopping is not failing: the task is still there to wait on.
     ASSERT_FALSE(diag.task_id.empty());
     auto [sec, s] = complete<task_status>([&](auto h) { c->async_status(task(diag.task_id), h); });
@@ -278,16 +284,21 @@ TEST_F(ClientTest, SlowServerMeetsTheDeadline) {
 }
 
 TEST_F(ClientTest, ShutdownEndsEveryOperation) {
-    server_cfg.latency = emulator::latency_model::fixed(10s);
+    server_cfg.latency = emulator::latency_model::fixed(1h);
     start_server();
     auto c = make_client();
     std::vector<error_code> results;
+    // Shut down once every run is waiting on its task (each was polled once).
+    std::set<std::string> polled;
+    c->set_observer({.on_poll = [&](const poll_event& e) {
+        if (polled.insert(std::string(e.task_id)).second && polled.size() == 3)
+            boost::asio::post(io, [&] { c->shutdown(); });
+    }});
     for (int i = 0; i < 3; ++i)
         c->async_run(simple(), text_input{"Text " + std::to_string(i) + " here."},
                      [&](error_code ec, result) { results.push_back(ec); });
-    boost::asio::steady_timer later(io, 200ms);
-    later.async_wait([&](error_code) { c->shutdown(); });
     io.run();
+    EXPECT_EQ(polled.size(), 3u);
     ASSERT_EQ(results.size(), 3u);
     for (auto ec : results)
         EXPECT_EQ(ec, errc::client_shutdown);
@@ -321,8 +332,7 @@ TEST_F(ClientTest, AServerThatNeverAnswersTimesOutEveryAttempt) {
     const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(ec, boost::beast::error::timeout) << ec.message();
     EXPECT_EQ(diag.attempts, 2u);
-    EXPECT_GE(took, std::chrono::milliseconds(400)); // two whole timeouts...
-    EXPECT_LT(took, std::chrono::seconds(2));        // ...each ended within a tick
+    EXPECT_GE(took, std::chrono::milliseconds(400)); // two whole timeouts
     EXPECT_EQ(held.size(), 2u); // a connection that timed out is never used again
 }
 

@@ -2,6 +2,9 @@
 
 #include "../support/emulator_fixture.hpp"
 #include "../support/sample_files.hpp"
+#include "client/core/server_time.hpp"
+
+#include <thread>
 
 using namespace oneai::test;
 using namespace std::chrono_literals;
@@ -33,7 +36,8 @@ TEST_F(EmulatorTest, SyncRunAnswersWithTheResult) {
 }
 
 TEST_F(EmulatorTest, AsyncSubmitThenPollToCompletion) {
-    cfg.latency = oneai::emulator::latency_model::fixed(150ms);
+    // A task of an hour: RUNNING whenever the poll comes, however loaded the machine.
+    cfg.latency = oneai::emulator::latency_model::fixed(1h);
     start();
     auto submitted = call(post_json("/api/v0/pipeline/async", simple_body));
     ASSERT_EQ(submitted.status, 200u);
@@ -47,6 +51,10 @@ TEST_F(EmulatorTest, AsyncSubmitThenPollToCompletion) {
     EXPECT_TRUE(pending.at("completion_time").is_null());
     EXPECT_EQ(pending.at("creation_time").as_string().size(), 26u);
 
+    // A quick service, to see the same task shape once COMPLETED.
+    cfg.latency = oneai::emulator::latency_model::fixed(150ms);
+    start();
+    id = submit(simple_body);
     auto done = wait_for(id);
     EXPECT_EQ(done.at("status"), "COMPLETED");
     EXPECT_EQ(done.at("task_id").as_string(), id);
@@ -106,26 +114,54 @@ TEST_F(EmulatorTest, UnknownTaskIs40400) {
 TEST_F(EmulatorTest, FinishedTasksExpireAfterTheTtl) {
     cfg.ttl = 300ms;
     start();
+    const auto submitted = std::chrono::steady_clock::now();
     std::string id = submit(simple_body);
-    EXPECT_EQ(wait_for(id).at("status"), "COMPLETED");
-    std::this_thread::sleep_for(400ms);
-    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + id)).status, 404u);
+    EXPECT_EQ(wait_for(id).at("status"), "COMPLETED"); // kept while the TTL runs
+    // The expiry is an event of the server's: poll until the task is gone.
+    http_answer gone;
+    for (int i = 0; i < 1000; ++i) {
+        gone = call(get("/api/v0/pipeline/async/tasks/" + id));
+        if (gone.status != 200u)
+            break;
+        std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(gone.status, 404u) << "still there 10 s after finishing: " << gone.body;
+    // Never before the TTL: processing (20 ms) plus the TTL had passed.
+    EXPECT_GE(std::chrono::steady_clock::now() - submitted, 320ms);
+    EXPECT_EQ(gone.json().at("status_code"), 40400);
     EXPECT_EQ(stats().at("tasks").at("expired"), 1);
 }
 
 TEST_F(EmulatorTest, TasksWaitQueuedForAWorker) {
     cfg.workers = 1;
+    // The first task holds the only worker for an hour: the second stays QUEUED.
+    cfg.latency = oneai::emulator::latency_model::fixed(1h);
+    start();
+    const std::string second_body =
+        R"({"input":"Another text to read.","output_type":"json","steps":[{"skill":"keywords"}]})";
+    std::string first = submit(simple_body);
+    std::string second = submit(second_body);
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + first)).json().at("status"), "RUNNING");
+    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + second)).json().at("status"), "QUEUED");
+    EXPECT_EQ(stats().at("tasks").at("queued"), 1);
+
+    // With tasks of 200 ms, the second starts when the first finishes, and
+    // its stats report that wait, as the service's own times show it.
     cfg.latency = oneai::emulator::latency_model::fixed(200ms);
     start();
-    std::string first = submit(simple_body);
-    std::string second = submit(
-        R"({"input":"Another text to read.","output_type":"json","steps":[{"skill":"keywords"}]})");
-    EXPECT_EQ(call(get("/api/v0/pipeline/async/tasks/" + second)).json().at("status"), "QUEUED");
+    first = submit(simple_body);
+    second = submit(second_body);
     auto done = wait_for(second);
     ASSERT_EQ(done.at("status"), "COMPLETED");
+    auto first_done = wait_for(first);
     const auto& st = done.at("result").at("stats");
-    // It waited for the first task's 200 ms: the stats report the real queue wait.
-    EXPECT_GE(st.at("concurrency_wait_time").to_number<double>(), 0.15);
+    const double waited = st.at("concurrency_wait_time").to_number<double>();
+    const double first_end_after_second_created =
+        oneai::detail::server_span_ms(std::string(done.at("creation_time").as_string()),
+                                      std::string(first_done.at("completion_time").as_string())) /
+        1000.0;
+    EXPECT_GT(waited, 0.0);
+    EXPECT_NEAR(waited, first_end_after_second_created, 0.005);
     EXPECT_EQ(st.at("total_running_jobs"), 1);
 }
 
