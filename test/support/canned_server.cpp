@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include <atomic>
@@ -20,6 +21,8 @@ struct canned_server::impl {
     bool keep_alive = false;
     std::atomic<int> requests{0};
     std::atomic<int> connections{0};
+    std::atomic<int> stall_at{0};
+    std::atomic<long long> stall_ms{0};
     std::mutex last_mutex;
     std::string last; // the head of the last request
     std::thread thread;
@@ -36,29 +39,40 @@ struct canned_server::impl {
 
     void serve(std::shared_ptr<tcp::socket> socket) {
         auto buffer = std::make_shared<std::string>();
-        asio::async_read_until(*socket, asio::dynamic_buffer(*buffer), "\r\n\r\n",
-                               [this, socket, buffer](boost::system::error_code ec, std::size_t) {
-                                   if (ec)
-                                       return;
-                                   {
-                                       std::lock_guard lock(last_mutex);
-                                       last = *buffer;
-                                   }
-                                   ++requests;
-                                   if (reply.empty()) {
-                                       socket->set_option(asio::socket_base::linger(true, 0));
-                                       socket->close();
-                                       return;
-                                   }
-                                   asio::async_write(
-                                       *socket, asio::buffer(reply),
-                                       [this, socket](boost::system::error_code ec, std::size_t) {
-                                           if (keep_alive && !ec)
-                                               return serve(socket);
-                                           boost::system::error_code ignored;
-                                           socket->shutdown(tcp::socket::shutdown_both, ignored);
-                                       });
-                               });
+        asio::async_read_until(
+            *socket, asio::dynamic_buffer(*buffer), "\r\n\r\n",
+            [this, socket, buffer](boost::system::error_code ec, std::size_t) {
+                if (ec)
+                    return;
+                {
+                    std::lock_guard lock(last_mutex);
+                    last = *buffer;
+                }
+                const int number = ++requests;
+                if (number == stall_at.load()) {
+                    auto timer = std::make_shared<asio::steady_timer>(
+                        io, std::chrono::milliseconds(stall_ms.load()));
+                    timer->async_wait(
+                        [this, socket, timer](boost::system::error_code) { answer(socket); });
+                    return;
+                }
+                answer(socket);
+            });
+    }
+
+    void answer(const std::shared_ptr<tcp::socket>& socket) {
+        if (reply.empty()) {
+            socket->set_option(asio::socket_base::linger(true, 0));
+            socket->close();
+            return;
+        }
+        asio::async_write(*socket, asio::buffer(reply),
+                          [this, socket](boost::system::error_code ec, std::size_t) {
+                              if (keep_alive && !ec)
+                                  return serve(socket);
+                              boost::system::error_code ignored;
+                              socket->shutdown(tcp::socket::shutdown_both, ignored);
+                          });
     }
 };
 
@@ -79,6 +93,10 @@ std::uint16_t canned_server::port() const {
 }
 int canned_server::requests() const {
     return impl_->requests.load();
+}
+void canned_server::stall(int n, std::chrono::milliseconds delay) {
+    impl_->stall_ms = delay.count();
+    impl_->stall_at = n;
 }
 int canned_server::connections() const {
     return impl_->connections.load();

@@ -3,6 +3,7 @@
 // closes the connection), for answers the emulator never gives on purpose:
 // malformed JSON, truncated bodies, resets before a response.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,6 +22,10 @@ class canned_server {
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
     int requests() const;
     int connections() const;
+    /// Holds the reply to request number `n` (1-based, counted over all
+    /// connections) back for `delay`: a server that stalls once. Call before
+    /// that request arrives.
+    void stall(int n, std::chrono::milliseconds delay);
     /// The head of the last request (through its blank line), as it arrived.
     std::string last_request() const;
 

@@ -61,4 +61,12 @@ double server_span_ms(const std::string& from, const std::string& to) {
     return ms > 0 ? std::round(ms * 1000.0) / 1000.0 : 0;
 }
 
+std::optional<std::int64_t> server_time_unix_us(const std::string& t) {
+    long long seconds = 0;
+    double fraction = 0;
+    if (!parse_time(t, seconds, fraction))
+        return std::nullopt;
+    return seconds * 1000000 + static_cast<std::int64_t>(std::llround(fraction * 1e6));
+}
+
 } // namespace oneai::detail

@@ -1,0 +1,55 @@
+#pragma once
+// Drives a One AI service (or the emulator) with tasks and measures them, on an
+// existing client and its poll scheduler. Latency is honest: in open loop every
+// task is timed from its intended start, so a stalled service cannot hide behind
+// a generator that waited for it (coordinated omission, as wrk2 corrects it).
+//
+//   oneai::load::load_generator g{client};
+//   oneai::load::load_options o;
+//   o.pipeline = oneai::pipeline{}.summarize();
+//   o.text = "...";
+//   o.rate = 100;
+//   o.duration = std::chrono::seconds{10};
+//   auto [ec, report] = co_await g.async_run(o, asio::as_tuple(asio::use_awaitable));
+//
+// Completes with `void(error_code, load_report)`: success, or operation_aborted
+// when cancelled (the report then covers what was measured until the stop).
+// Cancellation (bind a slot, any type) stops starting tasks; then in-flight
+// tasks finish or are abandoned per `load_options::on_cancel`; a second
+// cancellation abandons them.
+//
+// Use from the client's executor only; one run at a time per generator.
+
+#include <oneai/client.hpp>
+#include <oneai/load/load_options.hpp>
+#include <oneai/load/load_report.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+
+namespace oneai::load {
+
+class load_generator {
+  public:
+    explicit load_generator(client& c) : client_(c) {}
+
+    /// Throws std::invalid_argument (from load_options::check) before starting.
+    template <typename Token>
+    auto async_run(load_options opts, Token&& token) {
+        opts.check();
+        return boost::asio::async_initiate<Token, void(error_code, load_report)>(
+            [this](auto h, load_options opts) {
+                launch(std::move(opts),
+                       boost::asio::any_completion_handler<void(error_code, load_report)>(
+                           std::move(h)));
+            },
+            token, std::move(opts));
+    }
+
+  private:
+    void launch(load_options opts,
+                boost::asio::any_completion_handler<void(error_code, load_report)> h);
+    client& client_;
+};
+
+} // namespace oneai::load

@@ -1,0 +1,88 @@
+#pragma once
+// What a load run does: how tasks arrive (open loop at a rate, or closed loop
+// at a concurrency), for how long, with which inputs and pipeline, and how
+// tasks are followed to their end (async submit-then-poll, or the sync call).
+
+#include <oneai/input.hpp>
+#include <oneai/pipeline.hpp>
+#include <oneai/poll_policy.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace oneai::load {
+
+class load_report;
+struct task_sample;
+
+/// Open loop: when tasks are meant to start. `constant` spaces them evenly;
+/// `poisson` draws exponential gaps (from the seed), as independent users do.
+enum class arrival_process { constant, poisson };
+
+/// async: submit, then poll (through a poll_scheduler); sync: the sync endpoint.
+enum class run_mode { async, sync };
+
+/// On cancellation the generator always stops starting tasks; then it either
+/// waits for the tasks in flight (`finish`) or drops them (`abandon`: submits
+/// and polls under way are cancelled, the tasks stay on the service, unrecorded).
+/// A second cancellation always abandons.
+enum class cancel_behaviour { finish, abandon };
+
+struct load_options {
+    std::string label; // free text kept in the report (the command line, the host)
+
+    // --- load: exactly one of rate (open loop) or concurrency (closed loop)
+    double rate = 0; // tasks per second
+    arrival_process arrivals = arrival_process::constant;
+    std::size_t concurrency = 0;
+    /// Open loop: the most tasks in flight. When it is reached, arrivals wait
+    /// (their latency still counts from their intended start) and the report
+    /// says how far behind schedule the run fell.
+    std::size_t max_in_flight = 100000;
+
+    // --- length of the measured phase: a duration, or a number of tasks (or both:
+    // whichever ends first). The warm-up runs first, with the same load, and is
+    // kept out of every statistic.
+    std::chrono::microseconds duration{0};
+    std::uint64_t requests = 0;
+    std::chrono::microseconds warmup{0};
+
+    // --- what each task runs
+    oneai::pipeline pipeline;
+    /// Inputs, the first that is set: `inputs` (cycled in order), generated
+    /// text (`words_min`..`words_max` words, the size drawn log-uniformly per
+    /// task; equal bounds for a fixed size), else `text`.
+    std::vector<input> inputs;
+    std::size_t words_min = 0;
+    std::size_t words_max = 0;
+    std::string text;
+
+    run_mode mode = run_mode::async;
+    /// Async mode: how tasks are polled; unset = the client's poll policy.
+    std::optional<poll_policy> polling;
+    /// Async mode: status requests under way at once.
+    std::size_t max_concurrent_polls = 256;
+    /// Poisson gaps and generated text are drawn from this.
+    std::uint64_t seed = 1;
+    cancel_behaviour on_cancel = cancel_behaviour::finish;
+
+    // --- observation
+    /// How often in-flight tasks are sampled into the report and `on_progress` runs.
+    std::chrono::milliseconds sample_every{1000};
+    /// Called on the client's executor each `sample_every` with the report so
+    /// far (measured phase) and the tasks in flight; keep it short.
+    std::function<void(const load_report& so_far, std::size_t in_flight)> on_progress{};
+    /// Called for every measured task, with how late it actually started
+    /// compared with its intended start (open loop; 0 in closed loop). From
+    /// both, a caller can rebuild what a naive tool would have measured.
+    std::function<void(const task_sample&, std::chrono::microseconds start_lag)> on_task{};
+
+    /// Throws std::invalid_argument naming what is wrong.
+    void check() const;
+};
+
+} // namespace oneai::load

@@ -1,0 +1,474 @@
+#include <oneai/load/load_generator.hpp>
+#include <oneai/load/task_sample.hpp>
+#include <oneai/poll_scheduler.hpp>
+
+#include "arrival_schedule.hpp"
+#include "clock_offset.hpp"
+#include "generated_text.hpp"
+
+#include "client/core/server_time.hpp"
+#include "client/polling/task_shape.hpp"
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace oneai::load {
+namespace asio = boost::asio;
+
+void load_options::check() const {
+    const bool open = rate > 0;
+    const bool closed = concurrency > 0;
+    if (rate < 0 || !std::isfinite(rate))
+        throw std::invalid_argument("the rate must be a positive number of tasks per second");
+    if (open == closed)
+        throw std::invalid_argument(
+            "give a rate (open loop) or a concurrency (closed loop), exactly one");
+    if (duration.count() <= 0 && requests == 0)
+        throw std::invalid_argument("give a duration or a number of requests");
+    if (duration.count() < 0 || warmup.count() < 0)
+        throw std::invalid_argument("durations cannot be negative");
+    if (pipeline.steps().empty())
+        throw std::invalid_argument("the pipeline has no steps");
+    if (inputs.empty() && words_max == 0 && text.empty())
+        throw std::invalid_argument("no input: give inputs, generated words or a text");
+    if (words_max > 0 && (words_min == 0 || words_min > words_max))
+        throw std::invalid_argument("generated words: need 1 <= min <= max");
+    if (open && max_in_flight == 0)
+        throw std::invalid_argument("max_in_flight must be at least 1");
+    if (sample_every.count() <= 0)
+        throw std::invalid_argument("sample_every must be positive");
+    if (mode == run_mode::async && max_concurrent_polls == 0)
+        throw std::invalid_argument("max_concurrent_polls must be at least 1");
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using std::chrono::microseconds;
+
+microseconds us(clock::duration d) {
+    return std::chrono::duration_cast<microseconds>(d);
+}
+
+std::int64_t unix_now_us() {
+    return std::chrono::duration_cast<microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// One task between its start and its end.
+struct task_record {
+    clock::time_point intended;
+    clock::time_point started;
+    bool measured = false;
+    bool polling = false;          // submitted; the scheduler has it
+    std::int64_t sent_unix_us = 0; // our clock, for the offset to the service's
+    std::int64_t answered_unix_us = 0;
+    unsigned submit_attempts = 0;
+    task_sample sample;
+    diagnostics diag;
+    asio::cancellation_signal signal; // the submit or sync call under way
+};
+
+class load_run : public std::enable_shared_from_this<load_run> {
+  public:
+    using handler_type = asio::any_completion_handler<void(error_code, load_report)>;
+
+    load_run(client& c, load_options o, handler_type h)
+        : c_(c), opts_(std::move(o)), handler_(std::move(h)), arrival_timer_(c.get_executor()),
+          sample_timer_(c.get_executor()), schedule_(opts_.rate, opts_.arrivals, opts_.seed),
+          pipeline_key_(oneai::detail::pipeline_fingerprint(opts_.pipeline)),
+          policy_(opts_.polling.value_or(c.get_options().polling)) {
+        if (opts_.inputs.empty() && opts_.words_max > 0)
+            words_.emplace(opts_.words_min, opts_.words_max, opts_.seed ^ 0x9e3779b97f4a7c15ull);
+    }
+
+    void start() {
+        auto slot = asio::get_associated_cancellation_slot(handler_);
+        if (slot.is_connected())
+            slot.assign([weak = weak_from_this(), ex = c_.get_executor()](asio::cancellation_type) {
+                asio::post(ex, [weak] {
+                    if (auto self = weak.lock())
+                        self->cancel();
+                });
+            });
+        if (opts_.mode == run_mode::async) {
+            scheduler_options so;
+            so.max_concurrent_polls = opts_.max_concurrent_polls;
+            so.typed_results = false; // the stats and times are all a benchmark reads
+            scheduler_ = std::make_unique<poll_scheduler>(
+                c_, so, [weak = weak_from_this()](poll_scheduler::completion&& done) {
+                    if (auto self = weak.lock())
+                        self->on_polled(std::move(done));
+                });
+        }
+        t0_ = clock::now();
+        measured_start_ = t0_ + opts_.warmup;
+        arm_sample(t0_ + opts_.sample_every);
+        if (open_loop()) {
+            next_intended_ = t0_ + schedule_.next();
+            on_arrivals();
+        } else {
+            for (std::size_t i = 0; i < opts_.concurrency && !arrivals_over_; ++i) {
+                const auto now = clock::now();
+                if (admit(now))
+                    launch(now, now);
+            }
+            check_done();
+        }
+    }
+
+  private:
+    bool open_loop() const { return opts_.rate > 0; }
+
+    // Whether a task meant to start at `intended` belongs to the run; ends the
+    // arrivals at the first that does not.
+    bool admit(clock::time_point intended) {
+        if (arrivals_over_)
+            return false;
+        if (intended >= measured_start_) {
+            const auto end = measured_start_ + opts_.duration;
+            if (opts_.duration.count() > 0 && intended >= end)
+                return end_arrivals(end);
+            if (opts_.requests > 0 && admitted_measured_ >= opts_.requests)
+                return end_arrivals(intended);
+            ++admitted_measured_;
+        }
+        return true;
+    }
+
+    bool end_arrivals(clock::time_point intended_end) {
+        arrivals_over_ = true;
+        intended_end_ = intended_end;
+        arrival_timer_.cancel();
+        return false;
+    }
+
+    // Open loop: starts every arrival that is due, then sleeps until the next.
+    void on_arrivals() {
+        const auto now = clock::now();
+        while (!arrivals_over_ && next_intended_ <= now) {
+            if (!admit(next_intended_))
+                break;
+            if (in_flight_ < opts_.max_in_flight) {
+                if (next_intended_ >= measured_start_)
+                    report_.record_scheduling_lag(us(now - next_intended_));
+                launch(next_intended_, now);
+            } else {
+                backlog_.push_back(next_intended_); // started as tasks end, never dropped
+            }
+            next_intended_ = t0_ + schedule_.next();
+        }
+        if (!arrivals_over_) {
+            arrival_timer_.expires_at(next_intended_);
+            arrival_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+                auto self = weak.lock();
+                if (self && !ec && !self->arrivals_over_)
+                    self->on_arrivals();
+            });
+        }
+        check_done();
+    }
+
+    input next_input() {
+        if (!opts_.inputs.empty())
+            return opts_.inputs[next_input_index_++ % opts_.inputs.size()];
+        if (words_)
+            return text_input{words_->next()};
+        return text_input{opts_.text};
+    }
+
+    void launch(clock::time_point intended, clock::time_point now) {
+        const std::uint64_t tag = next_tag_++;
+        auto& rec = *records_.emplace(tag, std::make_unique<task_record>()).first->second;
+        rec.intended = intended;
+        rec.started = now;
+        rec.measured = intended >= measured_start_;
+        ++in_flight_;
+        if (rec.measured) {
+            ++report_.submitted;
+            last_measured_start_ = now;
+            report_.max_behind_schedule = std::max(report_.max_behind_schedule, us(now - intended));
+            rec.sample.intended_start = us(intended - measured_start_);
+        }
+        input in = next_input();
+        rec.sent_unix_us = unix_now_us();
+        auto weak = weak_from_this();
+        if (opts_.mode == run_mode::sync) {
+            c_.async_run_sync(opts_.pipeline, std::move(in), rec.diag,
+                              asio::bind_cancellation_slot(
+                                  rec.signal.slot(), [weak, tag](error_code ec, result r) {
+                                      if (auto self = weak.lock())
+                                          self->on_sync_done(tag, ec, std::move(r));
+                                  }));
+            return;
+        }
+        const auto shape = oneai::detail::shape_of(pipeline_key_, in);
+        c_.async_submit(opts_.pipeline, std::move(in), rec.diag,
+                        asio::bind_cancellation_slot(
+                            rec.signal.slot(), [weak, tag, shape](error_code ec, task t) {
+                                if (auto self = weak.lock())
+                                    self->on_submitted(tag, ec, std::move(t), shape);
+                            }));
+    }
+
+    task_record* find(std::uint64_t tag) {
+        auto it = records_.find(tag);
+        return it == records_.end() ? nullptr : it->second.get();
+    }
+
+    void on_submitted(std::uint64_t tag, error_code ec, task t, oneai::detail::task_shape shape) {
+        task_record* rec = find(tag);
+        if (!rec)
+            return;
+        rec->answered_unix_us = unix_now_us();
+        rec->sample.submit = us(clock::now() - rec->started);
+        rec->sample.rate_limited += rec->diag.rate_limited;
+        rec->submit_attempts = rec->diag.attempts;
+        if (abandoning_)
+            return forget(tag);
+        if (ec)
+            return finish(tag, task_outcome::error, ec);
+        rec->polling = true;
+        scheduler_->add(t, tag, policy_, rec->intended + c_.get_options().task_deadline, shape);
+    }
+
+    void on_sync_done(std::uint64_t tag, error_code ec, result r) {
+        task_record* rec = find(tag);
+        if (!rec)
+            return;
+        rec->sample.submit = us(clock::now() - rec->started);
+        rec->sample.rate_limited += rec->diag.rate_limited;
+        if (abandoning_)
+            return forget(tag);
+        if (!ec)
+            rec->sample.queue =
+                microseconds(std::llround(std::max(0.0, r.stats.concurrency_wait_time) * 1e6));
+        finish(tag,
+               ec == errc::task_failed ? task_outcome::failed
+               : ec                    ? task_outcome::error
+                                       : task_outcome::completed,
+               ec);
+    }
+
+    // The service's own times: queue wait (its stats), run time (creation to
+    // completion, less the queue wait), and how long after its completion our
+    // poll saw it, on our clock through the estimated offset.
+    void read_service_times(task_record& rec, const task_status& s) {
+        const auto created = oneai::detail::server_time_unix_us(s.creation_time);
+        const auto completed = oneai::detail::server_time_unix_us(s.completion_time);
+        const std::int64_t seen = unix_now_us();
+        // A retried submit's creation time belongs to its last attempt, whose
+        // send time we do not know: only single attempts are clock samples.
+        if (created && rec.submit_attempts == 1)
+            offset_.add(rec.sent_unix_us, rec.answered_unix_us, *created);
+        if (!created || !completed)
+            return;
+        const std::int64_t span = std::max<std::int64_t>(0, *completed - *created);
+        if (s.state == task_state::completed && s.result) {
+            const auto queue = std::clamp<std::int64_t>(
+                std::llround(std::max(0.0, s.result->stats.concurrency_wait_time) * 1e6), 0, span);
+            rec.sample.queue = microseconds(queue);
+            rec.sample.run = microseconds(span - queue);
+        }
+        if (auto offset = offset_.offset_us())
+            rec.sample.detection =
+                microseconds(std::max<std::int64_t>(0, seen - (*completed - *offset)));
+    }
+
+    void on_polled(poll_scheduler::completion&& done) {
+        task_record* rec = find(done.tag);
+        if (!rec)
+            return;
+        rec->sample.polls = done.polls;
+        if (!done.ec || done.ec == errc::task_failed)
+            read_service_times(*rec, done.status);
+        if (done.ec == errc::task_failed) {
+            rec->sample.api_error = done.status.error_code != 0
+                                        ? std::to_string(done.status.error_code)
+                                        : error_name(done.ec);
+            return finish(done.tag, task_outcome::failed, done.ec);
+        }
+        finish(done.tag, done.ec ? task_outcome::error : task_outcome::completed, done.ec);
+    }
+
+    void finish(std::uint64_t tag, task_outcome outcome, error_code ec) {
+        auto it = records_.find(tag);
+        auto rec = std::move(it->second);
+        records_.erase(it);
+        --in_flight_;
+        const auto now = clock::now();
+        if (rec->measured) {
+            task_sample& s = rec->sample;
+            s.end_to_end = us(now - rec->intended);
+            s.outcome = outcome;
+            if (outcome == task_outcome::error) {
+                s.http_status = static_cast<int>(rec->diag.http_status);
+                s.api_error =
+                    rec->diag.api_code != 0 ? std::to_string(rec->diag.api_code) : error_name(ec);
+            }
+            report_.record(s);
+            last_measured_end_ = now;
+            if (opts_.on_task)
+                opts_.on_task(s, us(rec->started - rec->intended));
+        }
+        start_next(now);
+        check_done();
+    }
+
+    // Tasks dropped by an abandon: not recorded.
+    void forget(std::uint64_t tag) {
+        records_.erase(tag);
+        --in_flight_;
+        check_done();
+    }
+
+    // A task ended: in open loop, a slot for the oldest waiting arrival; in
+    // closed loop, the next task.
+    void start_next(clock::time_point now) {
+        if (cancelled_)
+            return;
+        if (open_loop()) {
+            if (!backlog_.empty() && in_flight_ < opts_.max_in_flight) {
+                const auto intended = backlog_.front();
+                backlog_.pop_front();
+                launch(intended, now);
+            }
+        } else if (admit(now)) {
+            launch(now, now);
+        }
+    }
+
+    void arm_sample(clock::time_point at) {
+        sample_timer_.expires_at(at);
+        sample_timer_.async_wait([self = shared_from_this(), at](error_code ec) {
+            if (ec || self->done_)
+                return;
+            const auto now = clock::now();
+            if (now >= self->measured_start_)
+                self->report_.record_in_flight(us(now - self->measured_start_), self->in_flight_);
+            if (self->opts_.on_progress)
+                self->opts_.on_progress(self->report_, self->in_flight_);
+            self->arm_sample(at + self->opts_.sample_every);
+        });
+    }
+
+    void cancel() {
+        if (done_)
+            return;
+        ++cancels_;
+        if (!cancelled_) {
+            cancelled_ = true;
+            cancelled_at_ = clock::now();
+            if (!arrivals_over_)
+                end_arrivals(std::max(cancelled_at_, measured_start_));
+            backlog_.clear(); // never started: nothing to finish
+        }
+        if (opts_.on_cancel == cancel_behaviour::abandon || cancels_ > 1)
+            abandon();
+        check_done();
+    }
+
+    void abandon() {
+        if (abandoning_)
+            return;
+        abandoning_ = true;
+        if (scheduler_)
+            scheduler_->stop(); // polled tasks end here: the scheduler reports none of them
+        std::vector<std::uint64_t> polled;
+        for (auto& [tag, rec] : records_)
+            if (rec->polling)
+                polled.push_back(tag);
+            else
+                rec->signal.emit(asio::cancellation_type::terminal); // its handler forgets it
+        for (auto tag : polled) {
+            records_.erase(tag);
+            --in_flight_;
+        }
+    }
+
+    void check_done() {
+        if (done_ || !arrivals_over_ || in_flight_ > 0 || !backlog_.empty())
+            return;
+        done_ = true;
+        arrival_timer_.cancel();
+        sample_timer_.cancel();
+        if (scheduler_)
+            scheduler_->stop();
+        auto slot = asio::get_associated_cancellation_slot(handler_);
+        if (slot.is_connected())
+            slot.clear();
+
+        report_.label = opts_.label;
+        report_.target_rate = opts_.rate;
+        report_.concurrency = opts_.concurrency;
+        // The measured phase: in open loop the arrival window, stretched when the
+        // starts fell behind it (so a slow generator shows as a lower rate); in
+        // closed loop up to the last measured task's end.
+        clock::time_point end = measured_start_;
+        if (open_loop())
+            end = std::max(intended_end_, last_measured_start_);
+        else
+            end = last_measured_end_;
+        if (cancelled_)
+            end = std::min(end, std::max(cancelled_at_, measured_start_));
+        report_.duration = std::max(microseconds{0}, us(end - measured_start_));
+
+        const error_code ec =
+            cancelled_ ? error_code(asio::error::operation_aborted) : error_code{};
+        auto ex = asio::get_associated_executor(handler_, c_.get_executor());
+        asio::dispatch(ex, [h = std::move(handler_), ec, r = std::move(report_)]() mutable {
+            std::move(h)(ec, std::move(r));
+        });
+    }
+
+    client& c_;
+    load_options opts_;
+    handler_type handler_;
+    asio::steady_timer arrival_timer_;
+    asio::steady_timer sample_timer_;
+    detail::arrival_schedule schedule_;
+    std::optional<detail::generated_text> words_;
+    std::uint64_t pipeline_key_;
+    poll_policy policy_;
+    std::unique_ptr<poll_scheduler> scheduler_;
+    detail::clock_offset offset_;
+    load_report report_;
+
+    clock::time_point t0_, measured_start_, next_intended_;
+    clock::time_point intended_end_, last_measured_start_, last_measured_end_, cancelled_at_;
+    std::uint64_t admitted_measured_ = 0;
+    std::uint64_t next_tag_ = 0;
+    std::size_t next_input_index_ = 0;
+    std::size_t in_flight_ = 0;
+    std::deque<clock::time_point> backlog_; // open loop: due, waiting for a slot
+    std::unordered_map<std::uint64_t, std::unique_ptr<task_record>> records_;
+    bool arrivals_over_ = false;
+    bool cancelled_ = false;
+    bool abandoning_ = false;
+    bool done_ = false;
+    unsigned cancels_ = 0;
+};
+
+} // namespace
+
+void load_generator::launch(load_options opts,
+                            asio::any_completion_handler<void(error_code, load_report)> h) {
+    auto run = std::make_shared<load_run>(client_, std::move(opts), std::move(h));
+    // Started from the executor, so no handler runs inside async_run itself.
+    asio::post(client_.get_executor(), [run] { run->start(); });
+}
+
+} // namespace oneai::load
