@@ -3,6 +3,7 @@
 #include <oneai/load/load_report.hpp>
 
 #include "common/duration_text.hpp"
+#include "latency_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -65,17 +66,6 @@ std::optional<double> parse_statistic(std::string_view stat) {
         return std::nullopt;
     return digits.size() == 1 ? value / 100
                               : value / std::pow(10.0, static_cast<double>(digits.size()));
-}
-
-std::string format_latency(double us) {
-    char buf[64];
-    if (us >= 1e6)
-        std::snprintf(buf, sizeof buf, "%.3fs", us / 1e6);
-    else if (us >= 1e3)
-        std::snprintf(buf, sizeof buf, "%.3gms", us / 1e3);
-    else
-        std::snprintf(buf, sizeof buf, "%.0fus", us);
-    return buf;
 }
 
 std::string format_number(double value, const char* format) {
@@ -248,7 +238,7 @@ std::string threshold::format(double value) const {
     switch (quantity_) {
     case quantity::latency:
     case quantity::behind:
-        return format_latency(value);
+        return latency_text(value);
     case quantity::error_share:
     case quantity::failed_share:
     case quantity::rate_share:
