@@ -2,6 +2,7 @@
 
 #include "arguments.hpp"
 #include "batch_command.hpp"
+#include "bench_report_commands.hpp"
 #include "exit_codes.hpp"
 #include "result_printer.hpp"
 
@@ -171,6 +172,10 @@ int main(int argc, char** argv) {
     // A closed pipe is reported as a write error where it happens, never a silent death.
     std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string_view> raw(argv + 1, argv + argc);
+    if (raw.size() >= 2 && raw[0] == "bench" && (raw[1] == "compare" || raw[1] == "merge")) {
+        const std::vector<std::string> rest(raw.begin() + 2, raw.end());
+        return raw[1] == "compare" ? cli::run_bench_compare(rest) : cli::run_bench_merge(rest);
+    }
     cli::arguments args;
     try {
         args = cli::parse_arguments(raw);
