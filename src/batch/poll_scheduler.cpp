@@ -259,7 +259,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         auto poll = std::make_shared<poll_under_way>();
         auto where = polls_under_way.insert(polls_under_way.end(), poll);
         auto on_answer = [self = shared_from_this(), slot, poll, where](error_code ec,
-                                                                        task_status s) {
+                                                                        task_status&& s) {
             self->polls_under_way.erase(where);
             --self->active;
             self->rate_limited += poll->diag.rate_limited;
@@ -277,7 +277,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
                 asio::bind_cancellation_slot(poll->signal.slot(), std::move(on_answer))));
     }
 
-    void complete(std::uint32_t slot, error_code ec, task_status s) {
+    void complete(std::uint32_t slot, error_code ec, task_status&& s) {
         if (s.task.empty()) // an error answer carries no id: the caller still needs it
             s.task = task(id_of(slot));
         completion done{records[slot].tag, ec, std::move(s), records[slot].polls};
@@ -313,7 +313,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         push(slot, std::chrono::duration_cast<milliseconds>(step.at - epoch).count());
     }
 
-    void on_status(std::uint32_t slot, error_code ec, task_status s,
+    void on_status(std::uint32_t slot, error_code ec, task_status&& s,
                    std::optional<milliseconds> retry_after) {
         record& r = records[slot];
         const detail::poll_history history{at(r.started_ms), r.polls,

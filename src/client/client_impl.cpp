@@ -4,6 +4,7 @@
 #include "core/response_codec.hpp"
 #include "core/retry_after.hpp"
 #include "core/retry_rules.hpp"
+#include "core/status_scan.hpp"
 #include "core/task_id.hpp"
 #include "polling/poll_rules.hpp"
 #include "polling/task_shape.hpp"
@@ -389,10 +390,16 @@ client::impl::status(task t, deadline until, diagnostics& diag, detail::result_d
                                               ? error_code(errc::task_not_found)
                                               : reply.ec,
                                           {}};
-    auto decoded = decode<task_status>(
-        reply.value, diag, [how](const boost::json::value& body, std::string_view text) {
-            return detail::parse_task_status(body, text, how);
-        });
+    // Batches pass results on as text: most answers need no tree at all.
+    std::optional<task_status> scanned;
+    if (how == detail::result_decoding::text_only)
+        scanned = detail::scan_task_status(reply.value.body);
+    auto decoded =
+        scanned ? op_outcome<task_status>{{}, std::move(*scanned)}
+                : decode<task_status>(reply.value, diag,
+                                      [how](const boost::json::value& body, std::string_view text) {
+                                          return detail::parse_task_status(body, text, how);
+                                      });
     if (!decoded.ec && decoded.value.task.empty())
         decoded.value.task = t;
     co_return decoded;

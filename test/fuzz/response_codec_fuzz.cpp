@@ -5,6 +5,7 @@
 // never crash, hang or leak.
 
 #include "client/core/response_codec.hpp"
+#include "client/core/status_scan.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -45,6 +46,35 @@ void check_member_text(std::string_view text, const boost::json::value& body) {
     }
 }
 
+// The tree-free status reader must agree with the tree path whenever it
+// answers: the same fields, the same result text.
+void check_status_scan(std::string_view text, const boost::json::value* body) {
+    const auto scanned = detail::scan_task_status(text);
+    if (!scanned)
+        return;
+    if (!body)
+        std::abort(); // read as a status what is not JSON
+    task_status tree;
+    try {
+        tree = detail::parse_task_status(*body, text, detail::result_decoding::text_only);
+    } catch (const std::exception&) {
+        std::abort(); // accepted what the tree path refuses
+    }
+    const bool same =
+        scanned->task.id() == tree.task.id() && scanned->state == tree.state &&
+        scanned->status_text == tree.status_text && scanned->creation_time == tree.creation_time &&
+        scanned->completion_time == tree.completion_time &&
+        scanned->result.has_value() == tree.result.has_value() &&
+        (!tree.result ||
+         (scanned->result->raw_json() == tree.result->raw_json() &&
+          scanned->result->stats.concurrency_wait_time ==
+              tree.result->stats.concurrency_wait_time &&
+          scanned->result->stats.total_running_jobs == tree.result->stats.total_running_jobs &&
+          scanned->result->stats.total_waiting_jobs == tree.result->stats.total_waiting_jobs));
+    if (!same)
+        std::abort();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -57,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     unsigned char buffer[4096];
     boost::json::monotonic_resource arena(buffer, sizeof buffer);
     const auto body = detail::parse_json(text, why, &arena);
+    check_status_scan(text, body ? &*body : nullptr);
     if (!body)
         return 0;
 

@@ -9,6 +9,7 @@
 #include "client/core/response_codec.hpp"
 #include "client/core/retry_after.hpp"
 #include "client/core/retry_rules.hpp"
+#include "client/core/status_scan.hpp"
 #include "client/http/base_url.hpp"
 
 #include <boost/asio/error.hpp>
@@ -376,6 +377,65 @@ TEST(ResponseCodec, UnknownStatesArePendingAndMissingFieldsAreBad) {
     EXPECT_FALSE(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED"})")));
     EXPECT_EQ(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED","task_id":"abc"})")),
               "abc");
+}
+
+// The tree-free reading of a status must agree with the tree path wherever it
+// answers, and leave to the tree path what it does not read.
+void expect_scan_matches_tree(const std::string& text) {
+    SCOPED_TRACE(text);
+    const auto scanned = scan_task_status(text);
+    ASSERT_TRUE(scanned);
+    const auto tree = parse_task_status(boost::json::parse(text), text, result_decoding::text_only);
+    EXPECT_EQ(scanned->task.id(), tree.task.id());
+    EXPECT_EQ(scanned->state, tree.state);
+    EXPECT_EQ(scanned->status_text, tree.status_text);
+    EXPECT_EQ(scanned->creation_time, tree.creation_time);
+    EXPECT_EQ(scanned->completion_time, tree.completion_time);
+    ASSERT_EQ(scanned->result.has_value(), tree.result.has_value());
+    if (tree.result) {
+        EXPECT_EQ(scanned->result->raw_json(), tree.result->raw_json());
+        EXPECT_EQ(scanned->result->stats.concurrency_wait_time,
+                  tree.result->stats.concurrency_wait_time);
+        EXPECT_EQ(scanned->result->stats.total_running_jobs, tree.result->stats.total_running_jobs);
+        EXPECT_EQ(scanned->result->stats.total_waiting_jobs, tree.result->stats.total_waiting_jobs);
+    }
+}
+
+TEST(StatusScan, AgreesWithTheTreeOnTheAnswersItReads) {
+    expect_scan_matches_tree(R"({"task_id":"t","status":"RUNNING","creation_time":"c"})");
+    expect_scan_matches_tree(R"({"status":"PAUSED","task_id":7,"creation_time":null})");
+    expect_scan_matches_tree(
+        R"({"task_id":"t","status":"COMPLETED","creation_time":"2026-01-01T00:00:00.000000",)"
+        R"("completion_time":"2026-01-01T00:00:01.500000","result":{"status":"success",)"
+        R"("output":[{"labels":[{"span":[0,3],"output":5}]}],)"
+        R"("stats":{"concurrency_wait_time":1.5,"total_running_jobs":2,"total_waiting_jobs":3.0}}})");
+    // Escapes, repeated keys (the last counts), and members of the same names
+    // deeper down, which are not the ones read.
+    expect_scan_matches_tree(
+        R"({"sta\u0074us":"QUEUED","status":"COMPLETED","task_id":"a\"b","task_id":"c\u00e9",)"
+        R"("x":{"status":"FAILED","result":1},"result":{"output":1,"output":[],)"
+        R"("stats":{"total_running_jobs":1},"stats":{"total_running_jobs":2.5,)"
+        R"("total_waiting_jobs":18446744073709551615,"concurrency_wait_time":-2}}})");
+    expect_scan_matches_tree(
+        R"({"status":"COMPLETED","result":{"outputs":[{"output":[]}],"stats":"none"}})");
+}
+
+TEST(StatusScan, LeavesTheRestToTheTreePath) {
+    for (const std::string& text : {
+             std::string(R"({"status":"COMPLETED","result":{"output":[]})"), // not JSON
+             std::string(R"({"status":"RUNNING"} {})"),                      // two documents
+             std::string(R"([{"status":"RUNNING"}])"),                       // not an object
+             std::string(R"({"status":5})"),                                 // no status text
+             std::string(R"({"status":"RUNNING","status":null})"),
+             std::string(R"({"status":"FAILED","error":{"status_code":1}})"), // errors: two homes
+             std::string(R"({"status":"COMPLETED","result":{"output":5}})"),  // not a result
+             std::string(R"({"status":"COMPLETED","result":{"outputs":[]}})"),
+             std::string(R"({"status":"COMPLETED","result":{"output":[]},"result":[]})"),
+             std::string("{\"status\":\"COMPLETED\",\"result\":{\n\"output\":[]}}"), // rewritten
+         }) {
+        SCOPED_TRACE(text);
+        EXPECT_FALSE(scan_task_status(text));
+    }
 }
 
 TEST(BaseUrl, ParsesAndRejects) {

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
 #include <cstring>
 #include <stdexcept>
 
@@ -157,7 +158,9 @@ result parse_result_object(const json::object& o) {
     return r;
 }
 
-task_state state_of(std::string_view s) {
+} // namespace
+
+task_state parse_task_state(std::string_view s) {
     if (s == "QUEUED")
         return task_state::queued;
     if (s == "RUNNING")
@@ -169,7 +172,17 @@ task_state state_of(std::string_view s) {
     return task_state::unknown;
 }
 
-} // namespace
+std::optional<std::string_view> one_line_json(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                             text.back() == '\r'))
+        text.remove_suffix(1);
+    if (text.empty() || std::memchr(text.data(), '\n', text.size()) ||
+        std::memchr(text.data(), '\r', text.size()))
+        return std::nullopt;
+    return text;
+}
 
 std::optional<boost::json::value> parse_json(std::string_view text, std::string& why,
                                              boost::json::storage_ptr storage) {
@@ -200,14 +213,8 @@ result parse_result(const json::value& body, std::string_view text, result_decod
     // As text: the tree may live in a caller's arena. The service's own text
     // is kept when it is one line (JSON Lines output splices it as is);
     // pretty-printed text is written again, compact.
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
-                             text.back() == '\r'))
-        text.remove_suffix(1);
-    const bool one_line = !text.empty() && !std::memchr(text.data(), '\n', text.size()) &&
-                          !std::memchr(text.data(), '\r', text.size());
-    r.set_raw_json(one_line ? std::string(text) : json::serialize(body));
+    const auto one_line = one_line_json(text);
+    r.set_raw_json(one_line ? std::string(*one_line) : json::serialize(body));
     return r;
 }
 
@@ -240,15 +247,28 @@ std::size_t skip_value(std::string_view t, std::size_t i) {
     if (t[i] == '"')
         return skip_string(t, i);
     if (t[i] == '{' || t[i] == '[') {
+        // A table lookup per byte: results are most of a status answer, and
+        // most of their bytes are none of the five that matter here.
+        static constexpr auto structural = [] {
+            std::array<bool, 256> is{};
+            for (unsigned char c : {'"', '{', '[', '}', ']'})
+                is[c] = true;
+            return is;
+        }();
         int depth = 0;
         while (i < t.size()) {
-            if (t[i] == '"') {
+            const auto c = static_cast<unsigned char>(t[i]);
+            if (!structural[c]) {
+                ++i;
+                continue;
+            }
+            if (c == '"') {
                 i = skip_string(t, i);
                 continue;
             }
-            if (t[i] == '{' || t[i] == '[')
+            if (c == '{' || c == '[')
                 ++depth;
-            else if ((t[i] == '}' || t[i] == ']') && --depth == 0)
+            else if (--depth == 0)
                 return i + 1;
             ++i;
         }
@@ -295,7 +315,7 @@ task_status parse_task_status(const json::value& body, std::string_view text, re
     task_status s;
     s.task = task(string_or(*o, "task_id"));
     s.status_text = status->get_string();
-    s.state = state_of(s.status_text);
+    s.state = parse_task_state(s.status_text);
     s.creation_time = string_or(*o, "creation_time");
     s.completion_time = string_or(*o, "completion_time");
     if (s.state == task_state::completed) {

@@ -29,6 +29,11 @@ task_status parse_task_status(const boost::json::value& body, std::string_view t
 result parse_result(const boost::json::value& body, std::string_view text = {},
                     result_decoding how = result_decoding::typed);
 
+/// The state a status text names (unknown for any other text).
+task_state parse_task_state(std::string_view status_text);
+/// `text` without surrounding blanks when it is JSON written on one line (a
+/// JSON Lines record can hold it as it is); nullopt when empty or multi-line.
+std::optional<std::string_view> one_line_json(std::string_view text);
 /// The text of a top-level member's value in a valid JSON object's text (the
 /// last, if the key repeats), or empty (absent, or a key written with escapes).
 std::string_view member_text(std::string_view object_text, std::string_view key);
