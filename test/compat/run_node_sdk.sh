@@ -2,11 +2,23 @@
 # Installs the official One AI Node SDK (oneai@0.8.4) into the build tree and
 # runs it, unchanged but for its baseURL, against a fresh emulator.
 # Env: ONEAI_EMULATOR (the program), ONEAI_COMPAT_DIR (where to install the SDK).
+# Exit 77 (ctest's SKIP_RETURN_CODE for this test) only when the SDK is not
+# installed yet and the npm registry cannot be reached; anything else that
+# goes wrong, a failed install from a registry that answers included, fails.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${ONEAI_COMPAT_DIR:?}
+skip=77
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "$tool not found (scripts/install-deps installs it)"; exit 1; }
+done
 mkdir -p "$dir"
 if [ ! -f "$dir/node_modules/oneai/package.json" ]; then
+  if ! npm ping --fetch-timeout=15000 --fetch-retries=1 >"$dir/npm-ping.log" 2>&1; then
+    echo "skipped: npm registry unreachable (npm ping failed):"
+    cat "$dir/npm-ping.log"
+    exit $skip
+  fi
   (cd "$dir" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
     npm install --no-audit --no-fund --loglevel=error oneai@0.8.4 >/dev/null)
 fi
