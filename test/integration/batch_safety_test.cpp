@@ -554,6 +554,59 @@ TEST_F(BatchSafetyTest, ErrorOutcomesAreRetriedByResumeWithoutResubmitting) {
     EXPECT_EQ(stat({"duplicate_submits"}), 0);
 }
 
+// 8b. UNKNOWN items (the submit's answer was lost) stay UNKNOWN on --resume,
+// and only --resume --resubmit-unknown sends them again, each once; a line
+// that is final (INVALID) is never sent.
+TEST_F(BatchSafetyTest, OnlyResubmitUnknownSendsUnknownItemsAgain) {
+    cfg.faults.reset_rate = 1.0; // every request processed, then its answer lost
+    start_emulator();
+    const std::uint16_t port = server->port();
+    const std::string input = path("in.jsonl");
+    write_text(input, input_text(2) + R"({"nottext":1})" + "\n" +
+                          R"({"text":"A fourth line, unlike the others."})" + "\n");
+    const int total = 4;
+    const std::string output = path("out.jsonl");
+    const auto args = batch_args(input, output);
+    auto status = run_oneai(args, logged("lost"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("lost");
+    auto count = [&](const std::string& what) {
+        std::size_t n = 0;
+        for (const auto& o : read_outcomes(output))
+            n += o.status == what;
+        return n;
+    };
+    ASSERT_TRUE(one_line_per_index(read_outcomes(output), total)) << log_of("lost");
+    EXPECT_EQ(count("UNKNOWN"), 3u) << read_file(output);
+    EXPECT_EQ(count("INVALID"), 1u) << read_file(output);
+    EXPECT_EQ(stat({"submits"}), 3) << "an unsure submit was sent again without being asked";
+
+    // The same service, healthy again (a new emulator on the same port: the
+    // journal is tied to the host).
+    server.reset();
+    cfg.faults.reset_rate = 0;
+    cfg.port = port;
+    start_emulator();
+
+    status = run_oneai(plus(args, {"--resume"}), logged("resume"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("resume");
+    EXPECT_TRUE(one_line_per_index(read_outcomes(output), total));
+    EXPECT_EQ(count("UNKNOWN"), 3u) << "--resume alone resolved unknowns:\n" << read_file(output);
+    EXPECT_EQ(stat({"submits"}), 0) << "--resume alone resubmitted an unknown item";
+
+    status = run_oneai(plus(args, {"--resume", "--resubmit-unknown"}), logged("resubmit"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("resubmit"); // the INVALID line
+    EXPECT_TRUE(one_line_per_index(read_outcomes(output), total)) << read_file(output);
+    EXPECT_EQ(count("COMPLETED"), 3u) << read_file(output);
+    EXPECT_EQ(count("INVALID"), 1u) << read_file(output);
+    EXPECT_EQ(stat({"submits"}), 3); // each unknown item once, the invalid one never
+    EXPECT_EQ(stat({"duplicate_submits"}), 0);
+
+    // Nothing is left to resubmit: a further resume sends nothing.
+    status = run_oneai(plus(args, {"--resume", "--resubmit-unknown"}), logged("again"));
+    EXPECT_EQ(status, 3) << describe(status) << "\n" << log_of("again");
+    EXPECT_EQ(stat({"submits"}), 3);
+}
+
 // 9. The global --timeout stops the whole batch (exit 5); --resume finishes it.
 TEST_F(BatchSafetyTest, GlobalTimeoutStopsTheBatchAndResumeFinishes) {
     cfg.latency = oneai::emulator::latency_model::fixed(5000ms);

@@ -87,21 +87,34 @@ TEST_F(BatchSoakTest, KilledFiveTimesUnderFaultsThenResumedToTheEnd) {
                                         "300",
                                         "--progress",
                                         "never"};
+    // Each run is killed once a random number of further task ids (1/40 to
+    // 1/10 of the items) are in its journal: random moments chosen by events,
+    // so all five kills land mid-batch however fast or slow the machine is.
+    const std::string journal = output + ".journal";
+    auto task_records = [&] {
+        std::size_t n = 0;
+        for (const auto& line : read_lines(journal))
+            n += line.starts_with("T ");
+        return n;
+    };
     std::mt19937 rng(20261129);
     int kills = 0;
     for (int round = 0; round < 5; ++round) {
         auto args = base;
         if (round > 0)
             args.push_back("--resume");
-        cli_process p(args, {.stderr_path = (dir / "run.log").string()});
-        ASSERT_TRUE(p.wait_for_stderr_line("oneai batch: started", 20s)) << p.stderr_text();
-        const auto after = std::chrono::milliseconds(std::uniform_int_distribution(200, 1500)(rng));
-        if (p.wait_for(after)) // it finished first: nothing left to kill
-            break;
+        const std::size_t target = task_records() + std::uniform_int_distribution<std::size_t>(
+                                                        soak_items / 40, soak_items / 10)(rng);
+        cli_io io;
+        io.stderr_path = (dir / "run.log").string();
+        cli_process p(args, io);
+        ASSERT_TRUE(wait_until([&] { return task_records() >= target || !p.running(); }, 120s))
+            << "no progress to " << target << " task ids:\n"
+            << p.stderr_text();
+        ASSERT_TRUE(p.running()) << "the batch ended before its kill:\n" << p.stderr_text();
         p.kill();
         ++kills;
     }
-    EXPECT_EQ(kills, 5) << "the batch ended before it was killed five times: make it longer";
 
     // Resume until no item is left to retry (ERROR items are retried by each resume).
     std::vector<outcome> outcomes;
@@ -109,7 +122,9 @@ TEST_F(BatchSoakTest, KilledFiveTimesUnderFaultsThenResumedToTheEnd) {
         auto args = base;
         args.push_back("--resume");
         const std::string log = (dir / "final.log").string();
-        const exit_status status = run_oneai(args, {.stderr_path = log}, 120s);
+        cli_io io;
+        io.stderr_path = log;
+        const exit_status status = run_oneai(args, io, 120s);
         ASSERT_TRUE(status == 0 || status == 3) << describe(status) << "\n" << read_file(log);
         outcomes = read_outcomes(output);
         bool retryable_left = false;
@@ -141,14 +156,16 @@ TEST_F(BatchSoakTest, KilledFiveTimesUnderFaultsThenResumedToTheEnd) {
     // sees at most that many duplicates, and every input still has one line.
     auto args = base;
     args.insert(args.end(), {"--resume", "--resubmit-unknown"});
-    const exit_status status =
-        run_oneai(args, {.stderr_path = (dir / "resubmit.log").string()}, 120s);
+    cli_io resubmit_io;
+    resubmit_io.stderr_path = (dir / "resubmit.log").string();
+    const exit_status status = run_oneai(args, resubmit_io, 120s);
     ASSERT_TRUE(status == 0 || status == 3) << describe(status);
     outcomes = read_outcomes(output);
     ASSERT_TRUE(one_line_per_index(outcomes, soak_items));
     EXPECT_LE(stat("duplicate_submits"), static_cast<long>(unknown));
     std::cout << "[ info     ] --resubmit-unknown: " << stat("duplicate_submits")
               << " duplicate submits for " << unknown << " unknowns resubmitted\n";
-    if (unknown > 0)
+    if (unknown > 0) {
         EXPECT_GT(stat("duplicate_submits"), 0) << "resets after processing leave tasks behind";
+    }
 }
