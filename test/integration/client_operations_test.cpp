@@ -119,7 +119,8 @@ TEST_F(ClientTest, ConversationInput) {
     EXPECT_FALSE(r.labels_of("emotions").empty());
 }
 
-TEST_F(ClientTest, AudioFileIsStreamedToAsyncFile) {
+// That the upload is streamed from disk is shown in client_upload_test.cpp.
+TEST_F(ClientTest, AudioFileIsUploadedToAsyncFileAndTranscribed) {
     start_server();
     auto c = make_client();
     auto path = write_temp("call.wav", make_wav(9));
