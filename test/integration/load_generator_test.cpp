@@ -3,10 +3,15 @@
 // models, never against the machine's speed.
 
 #include "../support/canned_server.hpp"
+#include "../support/cli_process.hpp"
 #include "../support/client_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/json/parse.hpp>
+
+#include <csignal>
+#include <filesystem>
 
 #include <oneai/load/load_generator.hpp>
 #include <oneai/load/task_sample.hpp>
@@ -232,6 +237,76 @@ TEST_F(LoadGeneratorTest, RefusesOptionsThatDescribeNoRun) {
     o.rate = 10;
     o.concurrency = 2; // both
     EXPECT_THROW(g.async_run(o, [](error_code, load::load_report) {}), std::invalid_argument);
+}
+
+// `oneai bench`: the command line over the generator.
+class BenchCliTest : public ::testing::Test {
+  protected:
+    std::string dir = ::testing::TempDir() + "oneai-bench-" + std::to_string(::getpid());
+    BenchCliTest() { std::filesystem::create_directories(dir); }
+    ~BenchCliTest() override { std::filesystem::remove_all(dir); }
+};
+
+TEST_F(BenchCliTest, AMissedThresholdExits3AndTheReportsAreWritten) {
+    const std::string report = dir + "/r.json", html = dir + "/r.html", out = dir + "/out.txt";
+    cli_io io;
+    io.stdout_path = out;
+    const auto status =
+        run_oneai({"--poll", "fixed:20ms", "bench", "--emulator", "--requests", "50", "--rate",
+                   "100", "--emulator-latency", "fixed:20ms", "--report", report, "--html", html,
+                   "--fail-if", "p99<1ms", "--fail-if", "errors<1%"},
+                  io);
+    EXPECT_EQ(status, 3) << describe(status);
+    auto json = boost::json::parse(read_file(report));
+    EXPECT_EQ(json.at("tasks").at("submitted").to_number<int>(), 50);
+    EXPECT_EQ(json.at("tasks").at("completed").to_number<int>(), 50);
+    EXPECT_NE(read_file(html).find("<html"), std::string::npos);
+    const std::string text = read_file(out);
+    EXPECT_NE(text.find("p99<1ms"), std::string::npos) << text;
+    EXPECT_NE(text.find("FAILED"), std::string::npos) << text;
+    // The same run with thresholds it meets passes.
+    EXPECT_EQ(run_oneai({"--poll", "fixed:20ms", "bench", "--emulator", "--requests", "20",
+                         "--rate", "100", "--emulator-latency", "fixed:20ms", "--fail-if",
+                         "errors<1%", "--fail-if", "p50<1h"}),
+              0);
+}
+
+TEST_F(BenchCliTest, BadFlagsExit2WithAMessage) {
+    const std::string err = dir + "/err.txt";
+    cli_io io;
+    io.stderr_path = err;
+    EXPECT_EQ(run_oneai({"bench", "--rate", "5", "--concurrency", "2", "--requests", "5"}, io), 2);
+    EXPECT_NE(read_file(err).find("--rate excludes --concurrency"), std::string::npos)
+        << read_file(err);
+    EXPECT_EQ(run_oneai({"bench", "--rate", "5"}, io), 2);
+    EXPECT_NE(read_file(err).find("--duration"), std::string::npos) << read_file(err);
+    EXPECT_EQ(run_oneai({"bench", "--rate", "5", "--requests", "5", "--fail-if", "p99x<1s"}, io),
+              2);
+    EXPECT_NE(read_file(err).find("p99x"), std::string::npos) << read_file(err);
+    EXPECT_EQ(run_oneai({"bench", "--rate", "-3", "--requests", "5"}, io), 2);
+    EXPECT_EQ(run_oneai({"bench", "--rate", "5", "--requests", "5", "--words", "9..3"}, io), 2);
+    EXPECT_EQ(run_oneai({"bench", "--rate", "5", "--requests", "5", "--bogus"}, io), 2);
+}
+
+TEST_F(BenchCliTest, SigintStopsTheRunAndStillWritesTheReport) {
+    emulator::config cfg;
+    cfg.port = 0;
+    cfg.latency = emulator::latency_model::fixed(20ms);
+    emulator::embedded_server server(cfg);
+    const std::string report = dir + "/r.json";
+    cli_process p({"--base-url", server.base_url(), "--api-key", "k", "--poll", "fixed:20ms",
+                   "bench", "--rate", "50", "--duration", "1h", "--report", report});
+    auto submits = [&] {
+        return boost::json::parse(server.stats_json()).at("submits").to_number<int>();
+    };
+    ASSERT_TRUE(wait_until([&] { return submits() >= 5; }, 20s));
+    p.send(SIGINT);
+    EXPECT_EQ(p.wait(), 130);
+    auto json = boost::json::parse(read_file(report));
+    const auto submitted = json.at("tasks").at("submitted").to_number<int>();
+    EXPECT_GE(submitted, 5);
+    // In-flight tasks were finished, not dropped.
+    EXPECT_EQ(json.at("tasks").at("completed").to_number<int>(), submitted);
 }
 
 } // namespace

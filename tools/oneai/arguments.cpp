@@ -70,6 +70,9 @@ Commands:
       [--concurrency N] [--rate R] [--connections C] [--journal FILE] [--resume]
       [--resubmit-unknown] [--ordered] [--shard K/N] [--progress auto|always|never] [--fail-fast]
                         run a pipeline over every line of a JSONL file (see oneai batch --help)
+  bench (--rate R | --concurrency C) (--duration D | --requests N) [flags]
+                        a load run: honest latencies, a report, thresholds (see oneai bench --help);
+                        bench compare A.json B.json, bench merge R1.json ... -o ALL.json
   emulator [FLAGS]          run the Pipeline API emulator (see oneai emulator --help)
 
 Global flags:
@@ -170,12 +173,13 @@ arguments parse_arguments(std::span<const std::string_view> args) {
     if (i == args.size())
         usage_error("no command given");
     out.command = args[i++];
-    if (out.command == "emulator" || out.command == "batch") {
+    if (out.command == "emulator" || out.command == "batch" || out.command == "bench") {
         out.rest.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
         return out;
     }
     if (out.command != "run" && out.command != "status" && out.command != "wait")
-        usage_error("unknown command '" + out.command + "' (run, status, wait, batch, emulator)");
+        usage_error("unknown command '" + out.command +
+                    "' (run, status, wait, batch, bench, emulator)");
 
     std::string content_type;
     for (; i < args.size(); ++i) {

@@ -20,14 +20,15 @@ struct arguments {
     bool use_emulator = false;
     bool show_help = false;
     // command
-    std::string command; // run, status, wait, batch, emulator
+    std::string command; // run, status, wait, batch, bench, emulator
     pipeline steps;
     std::optional<input> run_input;
     bool sync = false;
     bool no_wait = false;
     bool json = false;
     std::string task_id;
-    std::vector<std::string_view> rest; // the flags of `emulator` and `batch`, parsed by them
+    std::vector<std::string_view>
+        rest; // the flags of `emulator`, `batch` and `bench`, parsed by them
 };
 
 /// Throws std::invalid_argument with a message for people. Reads

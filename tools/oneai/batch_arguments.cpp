@@ -20,6 +20,8 @@ namespace {
     throw std::invalid_argument(what);
 }
 
+} // namespace
+
 pipeline read_pipeline_file(const std::string& path) {
     std::ifstream in(path);
     if (!in)
@@ -51,8 +53,6 @@ pipeline read_pipeline_file(const std::string& path) {
             p.multilingual(m->get_bool());
     return p;
 }
-
-} // namespace
 
 std::string batch_usage() {
     return R"(Usage: oneai [global flags] batch INPUT.jsonl [flags]

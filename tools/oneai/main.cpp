@@ -2,7 +2,7 @@
 
 #include "arguments.hpp"
 #include "batch_command.hpp"
-#include "bench_report_commands.hpp"
+#include "bench_command.hpp"
 #include "exit_codes.hpp"
 #include "result_printer.hpp"
 
@@ -172,10 +172,6 @@ int main(int argc, char** argv) {
     // A closed pipe is reported as a write error where it happens, never a silent death.
     std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string_view> raw(argv + 1, argv + argc);
-    if (raw.size() >= 2 && raw[0] == "bench" && (raw[1] == "compare" || raw[1] == "merge")) {
-        const std::vector<std::string> rest(raw.begin() + 2, raw.end());
-        return raw[1] == "compare" ? cli::run_bench_compare(rest) : cli::run_bench_merge(rest);
-    }
     cli::arguments args;
     try {
         args = cli::parse_arguments(raw);
@@ -189,6 +185,8 @@ int main(int argc, char** argv) {
     }
     if (args.command == "emulator")
         return run_emulator(args);
+    if (args.command == "bench") // starts its own emulator, with its latency and workers
+        return cli::run_bench_command(args);
     try {
         std::unique_ptr<emulator::embedded_server> local;
         if (args.use_emulator) {
