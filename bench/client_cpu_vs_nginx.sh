@@ -34,20 +34,7 @@ trap cleanup EXIT
 
 # The canned answers: the emulator's own, for one instant task.
 source "$root/bench/servers.sh"
-start_emulator "$oneai" emulator --latency fixed:0ms --workers 0
-request='{"input":"The board met on Tuesday.","input_type":"article","output_type":"json","steps":[{"skill":"keywords"}]}'
-curl -sS -H 'api-key: bench' -H 'content-type: application/json' -d "$request" \
-  "$base/api/v0/pipeline/async" >"$work/submitted.json"
-id=$(sed -n 's/.*"task_id":"\([^"]*\)".*/\1/p' "$work/submitted.json")
-sleep 0.2
-curl -sS -H 'api-key: bench' "$base/api/v0/pipeline/async/tasks/$id" >"$work/status.json"
-grep -q '"COMPLETED"' "$work/status.json" || { echo "the emulator did not complete the task" >&2; exit 1; }
-if grep -q "[\$']" "$work/submitted.json" "$work/status.json"; then
-  echo "a canned answer holds \$ or ', which nginx's return cannot carry" >&2; exit 1
-fi
-
-start_nginx "location = /api/v0/pipeline/async { return 200 '$(cat "$work/submitted.json")'; }
-    location /api/v0/pipeline/async/tasks/ { return 200 '$(cat "$work/status.json")'; }"
+start_canned_nginx "$oneai"
 url=$nginx_url
 if $serve_only; then
   echo "canned One AI answers at $url (Ctrl-C to stop)"

@@ -22,7 +22,7 @@
 #include <deque>
 #include <memory>
 #include <stdexcept>
-#include <unordered_map>
+#include <vector>
 
 namespace oneai::load {
 namespace asio = boost::asio;
@@ -79,7 +79,73 @@ struct task_record {
     unsigned submit_attempts = 0;
     task_sample sample;
     diagnostics diag;
-    asio::cancellation_signal signal; // the submit or sync call under way
+    asio::cancellation_signal signal; // sync mode: the call under way
+
+    void reset() {
+        measured = polling = false;
+        sent_unix_us = answered_unix_us = 0;
+        submit_attempts = 0;
+        sample = {};
+        diag.clear();
+    }
+};
+
+// The records of the tasks in flight, reused: once a run has warmed up, a task
+// allocates nothing of its own here. A tag is a slot and its generation, so an
+// answer meant for a slot's earlier task is never taken for the current one.
+class task_table {
+  public:
+    std::uint64_t add() {
+        std::uint32_t index;
+        if (!free_.empty()) {
+            index = free_.back();
+            free_.pop_back();
+            slots_[index].record->reset();
+        } else {
+            index = static_cast<std::uint32_t>(slots_.size());
+            slots_.push_back({std::make_unique<task_record>(), 0, false});
+        }
+        slot& s = slots_[index];
+        s.live = true;
+        ++size_;
+        return (static_cast<std::uint64_t>(s.generation) << 32) | index;
+    }
+    task_record* find(std::uint64_t tag) {
+        const auto index = static_cast<std::uint32_t>(tag);
+        if (index >= slots_.size())
+            return nullptr;
+        slot& s = slots_[index];
+        return s.live && s.generation == static_cast<std::uint32_t>(tag >> 32) ? s.record.get()
+                                                                               : nullptr;
+    }
+    void remove(std::uint64_t tag) {
+        if (!find(tag))
+            return;
+        slot& s = slots_[static_cast<std::uint32_t>(tag)];
+        s.live = false;
+        ++s.generation;
+        free_.push_back(static_cast<std::uint32_t>(tag));
+        --size_;
+    }
+    /// The tags of the live records.
+    std::vector<std::uint64_t> tags() const {
+        std::vector<std::uint64_t> out;
+        for (std::uint32_t i = 0; i < slots_.size(); ++i)
+            if (slots_[i].live)
+                out.push_back((static_cast<std::uint64_t>(slots_[i].generation) << 32) | i);
+        return out;
+    }
+    std::size_t size() const noexcept { return size_; }
+
+  private:
+    struct slot {
+        std::unique_ptr<task_record> record; // stays put while the vector grows
+        std::uint32_t generation = 0;
+        bool live = false;
+    };
+    std::vector<slot> slots_;
+    std::vector<std::uint32_t> free_;
+    std::size_t size_ = 0;
 };
 
 class load_run : public std::enable_shared_from_this<load_run> {
@@ -191,8 +257,8 @@ class load_run : public std::enable_shared_from_this<load_run> {
     }
 
     void launch(clock::time_point intended, clock::time_point now) {
-        const std::uint64_t tag = next_tag_++;
-        auto& rec = *records_.emplace(tag, std::make_unique<task_record>()).first->second;
+        const std::uint64_t tag = records_.add();
+        auto& rec = *records_.find(tag);
         rec.intended = intended;
         rec.started = now;
         rec.measured = intended >= measured_start_;
@@ -224,10 +290,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
                             }));
     }
 
-    task_record* find(std::uint64_t tag) {
-        auto it = records_.find(tag);
-        return it == records_.end() ? nullptr : it->second.get();
-    }
+    task_record* find(std::uint64_t tag) { return records_.find(tag); }
 
     void on_submitted(std::uint64_t tag, error_code ec, task t, oneai::detail::task_shape shape) {
         task_record* rec = find(tag);
@@ -305,9 +368,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
     }
 
     void finish(std::uint64_t tag, task_outcome outcome, error_code ec) {
-        auto it = records_.find(tag);
-        auto rec = std::move(it->second);
-        records_.erase(it);
+        task_record* rec = records_.find(tag);
         --in_flight_;
         const auto now = clock::now();
         if (rec->measured) {
@@ -324,13 +385,14 @@ class load_run : public std::enable_shared_from_this<load_run> {
             if (opts_.on_task)
                 opts_.on_task(s, us(rec->started - rec->intended));
         }
+        records_.remove(tag);
         start_next(now);
         check_done();
     }
 
     // Tasks dropped by an abandon: not recorded.
     void forget(std::uint64_t tag) {
-        records_.erase(tag);
+        records_.remove(tag);
         --in_flight_;
         check_done();
     }
@@ -387,15 +449,16 @@ class load_run : public std::enable_shared_from_this<load_run> {
         abandoning_ = true;
         if (scheduler_)
             scheduler_->stop(); // polled tasks end here: the scheduler reports none of them
-        std::vector<std::uint64_t> polled;
-        for (auto& [tag, rec] : records_)
-            if (rec->polling)
-                polled.push_back(tag);
-            else
-                rec->signal.emit(asio::cancellation_type::terminal); // its handler forgets it
-        for (auto tag : polled) {
-            records_.erase(tag);
-            --in_flight_;
+        // Submits and sync calls under way end (sync calls cancelled now), and
+        // their handlers forget them.
+        for (auto tag : records_.tags()) {
+            task_record& rec = *records_.find(tag);
+            if (rec.polling) {
+                records_.remove(tag);
+                --in_flight_;
+            } else if (opts_.mode == run_mode::sync) {
+                rec.signal.emit(asio::cancellation_type::terminal);
+            }
         }
     }
 
@@ -450,11 +513,10 @@ class load_run : public std::enable_shared_from_this<load_run> {
     clock::time_point t0_, measured_start_, next_intended_;
     clock::time_point intended_end_, last_measured_start_, last_measured_end_, cancelled_at_;
     std::uint64_t admitted_measured_ = 0;
-    std::uint64_t next_tag_ = 0;
     std::size_t next_input_index_ = 0;
     std::size_t in_flight_ = 0;
     std::deque<clock::time_point> backlog_; // open loop: due, waiting for a slot
-    std::unordered_map<std::uint64_t, std::unique_ptr<task_record>> records_;
+    task_table records_;
     bool arrivals_over_ = false;
     bool cancelled_ = false;
     bool abandoning_ = false;

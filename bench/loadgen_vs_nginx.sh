@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The load generator's own limit: `oneai bench` (one thread) against nginx
+# answering submit and status with canned, instant answers, so the server is
+# never the bottleneck. At each constant --rate it either holds the rate
+# (tasks started and ended within 1% of the target) with its own scheduling
+# lag under 1 ms at p99, or it does not; the script climbs by doublings, then
+# bisects, and reports the highest rate held. Target: >= 20,000 tasks/s.
+# Each task is a submit and one poll (--poll fixed:0ms polls at once).
+#
+# Usage: bench/loadgen_vs_nginx.sh [build-dir] [seconds-per-step] [connections]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build/release}
+seconds=${2:-4}
+connections=${3:-64}
+oneai="$build/tools/oneai"
+[ -x "$oneai" ] || { echo "no $oneai: build the release preset first" >&2; exit 1; }
+command -v nginx >/dev/null || { echo "needs nginx (scripts/install-deps)" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+source "$root/bench/servers.sh"
+start_canned_nginx "$oneai"
+
+# step RATE: one run; prints its figures and returns 0 when the rate was held.
+step() {
+  local rate=$1 status=0
+  "$oneai" --base-url "$nginx_url" --api-key bench --poll fixed:0ms bench \
+    --rate "$rate" --duration "$seconds" --warmup 1 --connections "$connections" \
+    --skill keywords --text "The board met on Tuesday." --progress never \
+    --report "$work/r.json" --fail-if 'rate>=99%' --fail-if 'lag.p99<1ms' \
+    --fail-if 'errors<1' >"$work/summary.txt" 2>"$work/bench.log" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+    echo "oneai bench failed (exit $status):" >&2; cat "$work/bench.log" >&2; exit 1
+  fi
+  local started achieved lag
+  started=$(sed -n 's/.*"start_rate":\([^,]*\).*/\1/p' "$work/r.json")
+  achieved=$(sed -n 's/.*"achieved_rate":\([^,]*\).*/\1/p' "$work/r.json")
+  lag=$(grep '^Generator lag' "$work/summary.txt" || true)
+  printf '  %6d tasks/s: started %.0f/s, achieved %.0f/s; %s -> %s\n' "$rate" "$started" \
+    "$achieved" "${lag:-no lag figures}" "$([ "$status" -eq 0 ] && echo held || echo missed)"
+  return "$status"
+}
+
+echo "oneai bench against canned nginx ($nginx_url), one generator thread, $connections connections, ${seconds}s per step"
+held=0
+missed=0
+rate=5000
+while step "$rate"; do
+  held=$rate
+  rate=$((rate * 2))
+  [ "$rate" -le 320000 ] || break
+done
+missed=$rate
+# Bisect to within 2% of the held rate.
+while [ "$missed" -gt 0 ] && [ $((missed - held)) -gt $((held / 50)) ]; do
+  rate=$(((held + missed) / 2))
+  if step "$rate"; then held=$rate; else missed=$rate; fi
+done
+echo "highest constant rate held (within 1%, scheduling lag p99 < 1 ms): $held tasks/s (target >= 20000)"
