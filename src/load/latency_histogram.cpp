@@ -104,15 +104,20 @@ std::chrono::microseconds latency_histogram::percentile(double q) const noexcept
         return max();
     const double wanted = std::ceil(q * static_cast<double>(count_));
     const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(wanted));
+    // The lowest and highest samples are known exactly.
+    if (rank == 1)
+        return min();
+    if (rank >= count_)
+        return max();
     std::uint64_t seen = 0;
     for (const auto& [b, n] : counts_) {
         seen += n;
         if (seen >= rank) {
             // The middle of the bucket halves the worst error; the exact
-            // extremes keep a percentile from leaving the samples' range.
-            const std::uint64_t low = low_of(b);
-            const std::uint64_t middle = low + (high_of(b) - low) / 2;
-            const auto us = std::clamp(static_cast<std::int64_t>(middle), min_us_, max_us_);
+            // extremes narrow the buckets they fall in.
+            const auto low = std::max(static_cast<std::int64_t>(low_of(b)), min_us_);
+            const auto high = std::min(static_cast<std::int64_t>(high_of(b)), max_us_);
+            const auto us = low + (high - low) / 2;
             return std::chrono::microseconds(us);
         }
     }
