@@ -1,6 +1,6 @@
 #pragma once
 // A pipeline: the ordered skills to run, built with typed helpers for every
-// documented skill (spec section 6) or generic steps.
+// documented skill (docs/api.md, "Skills") or generic steps.
 //
 //   auto p = oneai::pipeline{}.summarize({.max_length = 50}).keywords();
 

@@ -1,5 +1,5 @@
 #pragma once
-// The One AI error catalogue (spec section 5) plus the codes this emulator
+// The One AI error catalogue (docs/api.md, "Errors") plus the codes this emulator
 // defines for HTTP-level problems the service never documented.
 
 #include <string>
@@ -13,7 +13,7 @@ struct api_error {
     std::string details;
 };
 
-/// Codes the emulator defines itself (spec 9.4 and the HTTP-level answers).
+/// Codes the emulator defines itself: unknown tasks and the HTTP-level answers.
 namespace emulator_codes {
 inline constexpr int task_not_found = 40400;
 inline constexpr int route_not_found = 40401;

@@ -302,7 +302,7 @@ reply api_router::task_status(const http_request& req, std::string_view id_text,
     if (c.error) {
         // FAILED even when the task had completed: its result could not be made now.
         body["status"] = to_string(task_state::failed);
-        // Both places, as spec 9.1 decides: the docs say `error`, the SDKs read `result`.
+        // Both places: One AI's documentation says `error`, its SDKs read `result`.
         json::object err = error_body(*c.error);
         err["request_id"] = id->to_string();
         body["result"] = err;

@@ -1,6 +1,7 @@
 #pragma once
-// A validated pipeline request (spec 2.1). Built from a JSON body (/pipeline,
-// /async) or from the `pipeline` query plus a raw body (/file, /async/file).
+// A validated pipeline request (docs/api.md, "The pipeline request"). Built
+// from a JSON body (/pipeline, /async) or from the `pipeline` query plus a raw
+// body (/file, /async/file).
 // Validation throws api_failure with the documented code and a `details` that
 // says what is wrong.
 

@@ -98,7 +98,7 @@ single_run run_steps(const pipeline_request& r, text_document input) {
             continue;
         }
         // A generator opens a new entry. The input entry is left out when no
-        // analyzer before the first generator found anything (spec 3 and 9.9).
+        // analyzer before the first generator found anything, as the service does.
         if (!input_entry_open || !current.labels.empty())
             finished.push_back(std::move(current));
         if (i == 0 && is_extractor(step.skill))
@@ -149,7 +149,7 @@ std::vector<std::string> split_csv_line(std::string_view line) {
     return cells;
 }
 
-// CSV input: one full result per row, under `outputs` (spec section 3).
+// CSV input: one full result per row, under `outputs`.
 json::object run_csv(const pipeline_request& r) {
     std::size_t input_column = 0;
     if (const auto* cols = r.csv_params.if_contains("columns"); cols && cols->is_array()) {

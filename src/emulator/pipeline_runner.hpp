@@ -1,7 +1,7 @@
 #pragma once
 // Runs a validated pipeline over its input and writes the result object in
-// either shape (spec section 3): `output_type:"json"` (input/contents) or the
-// legacy one (input_text/text).
+// either shape (docs/api.md, "Result shapes"): `output_type:"json"`
+// (input/contents) or the legacy one (input_text/text).
 
 #include "pipeline_request.hpp"
 

@@ -9,7 +9,7 @@ namespace {
 
 using enum skill_kind;
 
-// anonymize and business-entities are generators, as the docs say (spec 9.15).
+// anonymize and business-entities are generators, as One AI's documentation says.
 constexpr std::array registry = {
     skill_definition{"summarize", generator, skills::summarize},
     skill_definition{"transcribe", generator, skills::transcribe},

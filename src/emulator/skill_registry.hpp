@@ -1,5 +1,5 @@
 #pragma once
-// The skills the emulator knows (spec section 6), each a deterministic
+// The skills the emulator knows (docs/api.md, "Skills"), each a deterministic
 // stand-in: same input, same output, with label shapes as the service's.
 
 #include "label.hpp"

@@ -1,4 +1,5 @@
-// How output[] is built (spec 3 and 9.9) and how labels point into their text.
+// How output[] is built (docs/api.md, "Result shapes") and how labels point
+// into their text.
 
 #include "emulator/api_failure.hpp"
 #include "emulator/pipeline_request.hpp"

@@ -1,4 +1,5 @@
-// Every documented validation error, with the code the spec gives it.
+// Every documented validation error, with the code the API gives it
+// (docs/api.md, "Errors").
 
 #include "emulator/api_failure.hpp"
 #include "emulator/pipeline_request.hpp"

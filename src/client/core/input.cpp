@@ -13,7 +13,8 @@ struct extension_type {
     bool conversation;
 };
 
-// The official SDKs' table (spec section 7), Node's .mp3 included.
+// The official SDKs' table (docs/api.md, "Inputs and content types"), Node's
+// .mp3 included.
 constexpr std::array table = {
     extension_type{".txt", "text/plain", false},       extension_type{".html", "text/plain", false},
     extension_type{".json", "application/json", true}, extension_type{".srt", "text/plain", true},

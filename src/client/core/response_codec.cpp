@@ -324,7 +324,8 @@ task_status parse_task_status(const json::value& body, std::string_view text, re
             bad("a COMPLETED task has no result");
         s.result = parse_result(*r, text.empty() ? text : member_text(text, "result"), how);
     } else if (s.state == task_state::failed) {
-        // Spec 9.1: the error is in `error` (docs) or `result` (what the SDKs read).
+        // The error is in `error` (as One AI documents it) or in `result` (what its
+        // SDKs read): docs/api.md, "Decisions where the service is ambiguous".
         const json::object* err = nullptr;
         if (const auto* e = o->if_contains("error"); e && e->is_object())
             err = &e->get_object();
