@@ -109,7 +109,8 @@ TEST_F(BatchEngineTest, RangesAreSourcesAndOutcomesCarryServerTimes) {
         EXPECT_EQ(o.what, batch_outcome::kind::completed);
         indexes.insert(o.index);
         EXPECT_GE(o.server_ms, 90.0); // the emulator's 100 ms of processing
-        EXPECT_LT(o.server_ms, 5000.0);
+        // The service's own span, within what the client saw from submit to outcome.
+        EXPECT_LE(o.server_ms, o.total_ms + 1.0);
     }
     EXPECT_EQ(indexes, (std::set<std::uint64_t>{0, 1, 2}));
 }
