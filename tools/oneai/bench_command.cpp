@@ -86,7 +86,7 @@ bool write_file(const std::string& path, const std::string& content, const char*
 
 std::string default_label(const arguments& args) {
     std::ostringstream label;
-    label << "oneai bench";
+    label << "oneai" << (args.use_emulator ? " --emulator" : "") << " bench";
     for (auto word : args.rest)
         label << ' ' << word;
     char host[256] = {};
