@@ -58,8 +58,8 @@ struct browser_run {
 browser_run open_in_browser(const std::string& chromium, const fs::path& page,
                             const fs::path& scratch) {
     const fs::path err = scratch / "chromium.log";
-    const std::string command = "timeout 120 '" + chromium +
-                                "' --headless --no-sandbox --disable-gpu "
+    const std::string command = "timeout 90 '" + chromium +
+                                "' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
                                 "--enable-logging=stderr --v=0 --user-data-dir='" +
                                 (scratch / "profile").string() + "' --dump-dom 'file://" +
                                 page.string() + "' 2>'" + err.string() + "'";
