@@ -1,5 +1,6 @@
 // load_report: recording, exact merge, and the JSON round trip with clear errors.
 
+#include <oneai/error.hpp>
 #include <oneai/load/load_report.hpp>
 
 #include <boost/json.hpp>
@@ -171,7 +172,81 @@ TEST(LoadReport, BadJsonGivesAClearError) {
     EXPECT_EQ(why, "tasks.completed: missing");
 
     v = run_of(0, 50, random).to_json();
+    v.at("series").as_array()[0].at("second") = 10 * 24 * 3600;
+    EXPECT_FALSE(load_report::from_json(v, &why));
+    EXPECT_NE(why.find("series[0].second: more than a day after"), std::string::npos) << why;
+
+    v = run_of(0, 50, random).to_json();
     v.at("latency_ms").at("submit").at("histogram").at("sum_us") = 1;
     EXPECT_FALSE(load_report::from_json(v, &why));
     EXPECT_NE(why.find("do not agree"), std::string::npos) << why;
+}
+
+TEST(LoadReport, DamagedReportsAreRefusedWithoutThrowing) {
+    // Every node of a real report replaced in turn by values of the wrong type
+    // or range: from_json must answer (a report, or an error with a reason),
+    // never throw.
+    std::mt19937_64 random(2);
+    const boost::json::value original = run_of(0, 30, random).to_json();
+    std::vector<boost::json::value*> nodes;
+    boost::json::value copy = original;
+    std::vector<boost::json::value*> stack{&copy};
+    while (!stack.empty()) {
+        boost::json::value* v = stack.back();
+        stack.pop_back();
+        nodes.push_back(v);
+        if (auto* o = v->if_object())
+            for (auto& [key, child] : *o)
+                stack.push_back(&child);
+        else if (auto* a = v->if_array())
+            for (auto& child : *a)
+                stack.push_back(&child);
+    }
+    const std::vector<boost::json::value> replacements{nullptr,
+                                                       "x",
+                                                       -1,
+                                                       1e300,
+                                                       boost::json::array{},
+                                                       boost::json::object{},
+                                                       18446744073709551615ull};
+    std::size_t refused = 0;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        for (const auto& replacement : replacements) {
+            boost::json::value damaged = original;
+            // Find the i-th node of the damaged copy by walking it the same way.
+            std::vector<boost::json::value*> walk{&damaged};
+            boost::json::value* target = nullptr;
+            for (std::size_t n = 0; !walk.empty(); ++n) {
+                boost::json::value* v = walk.back();
+                walk.pop_back();
+                if (n == i) {
+                    target = v;
+                    break;
+                }
+                if (auto* o = v->if_object())
+                    for (auto& [key, child] : *o)
+                        walk.push_back(&child);
+                else if (auto* a = v->if_array())
+                    for (auto& child : *a)
+                        walk.push_back(&child);
+            }
+            ASSERT_NE(target, nullptr);
+            *target = replacement;
+            std::string why;
+            boost::system::result<load_report> back = make_error_code(oneai::errc::internal);
+            ASSERT_NO_THROW(back = load_report::from_json(damaged, &why));
+            if (!back) {
+                ++refused;
+                EXPECT_FALSE(why.empty());
+            }
+        }
+    }
+    EXPECT_GT(refused, nodes.size()); // most damage is noticed
+    // Cut text: never a report, never a throw.
+    const std::string text = boost::json::serialize(original);
+    for (std::size_t cut = 0; cut < text.size(); cut += 7) {
+        std::string why;
+        EXPECT_FALSE(load_report::from_json_text(text.substr(0, cut), &why)) << cut;
+        EXPECT_FALSE(why.empty());
+    }
 }

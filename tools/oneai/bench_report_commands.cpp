@@ -103,8 +103,8 @@ int run_bench_compare(const std::vector<std::string>& args) {
     if (!a || !b)
         return exit_usage;
 
-    std::printf("%-22s %14s %14s %8s\n", "", "A", "B", "B/A");
     std::printf("A: %s\nB: %s\n", args[0].c_str(), args[1].c_str());
+    std::printf("%-22s %14s %14s %8s\n", "", "A", "B", "B/A");
     const auto rate = [](double r) { return format("%.1f/s", r); };
     print_row("target rate", a->target_rate, b->target_rate, rate(a->target_rate),
               rate(b->target_rate));
