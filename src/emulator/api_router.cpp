@@ -2,6 +2,7 @@
 
 #include "api_failure.hpp"
 #include "pipeline_runner.hpp"
+#include "random_stream.hpp"
 #include "time_text.hpp"
 #include "utf8_text.hpp"
 
@@ -65,11 +66,12 @@ json::object error_body(const api_error& e) {
 } // namespace
 
 api_router::api_router(const config& cfg, task_store& store, emulator_stats& stats,
-                       std::mt19937_64& rng, steady_time started)
-    : cfg_(cfg), store_(store), stats_(stats), rng_(rng), started_(started) {}
+                       steady_time started)
+    : cfg_(cfg), store_(store), stats_(stats),
+      fault_rng_(random_generator(cfg.seed, random_stream::request_faults)), started_(started) {}
 
 bool api_router::draw(double probability) {
-    return probability > 0 && std::bernoulli_distribution(std::min(1.0, probability))(rng_);
+    return probability > 0 && std::bernoulli_distribution(std::min(1.0, probability))(fault_rng_);
 }
 
 http_response api_router::json_response(unsigned status, std::string body,
@@ -95,7 +97,7 @@ http_response api_router::error_response(const api_error& e, const http_request&
     http_response res = json_response(e.http_status, json::serialize(body), req);
     res.set("x-oneai-request-id", request_id);
     if (e.http_status == 429 && cfg_.retry_after.count() > 0)
-        res.set(http::field::retry_after, std::to_string(cfg_.retry_after.count()));
+        res.set(http::field::retry_after, retry_after_value());
     if (e.http_status == 405)
         res.set(http::field::allow, e.details.substr(e.details.rfind(' ') + 1));
     return res;
@@ -107,10 +109,55 @@ http_response api_router::error_response(int code, std::string details, unsigned
     return error_response(make_api_error(code, std::move(details)), req);
 }
 
-std::optional<reply> api_router::inject_faults(const http_request& req, bool is_submit,
-                                               steady_time now) {
+std::string api_router::retry_after_value() const {
+    if (cfg_.retry_after_form == config::retry_after_format::seconds)
+        return std::to_string(cfg_.retry_after.count());
+    // A date has whole seconds: rounded up, so it never asks for less than configured.
+    const std::int64_t due_us =
+        unix_micros_now() + std::chrono::microseconds(cfg_.retry_after).count();
+    return format_http_date((due_us + 999'999) / 1'000'000, cfg_.retry_after_form);
+}
+
+api_router::fault_plan api_router::plan_faults(const http_request& req) {
     const fault_config& f = cfg_.faults;
-    if (is_submit && f.storm_length.count() > 0 && f.storm_every.count() > 0) {
+    fault_plan plan;
+    // Drawn whether or not they are used: the Nth request's faults depend on
+    // the seed and N only.
+    plan.http_500 = draw(f.http_500_rate);
+    plan.http_503 = draw(f.http_503_rate);
+    plan.reset = draw(f.reset_rate);
+    plan.slow = draw(f.slow_rate);
+    ++api_requests_;
+    const bool is_post = req.method() == http::verb::post;
+    const std::uint64_t of_kind = is_post ? ++posts_ : ++gets_;
+    for (const scheduled_fault& s : f.scheduled) {
+        using kind = scheduled_fault::request_kind;
+        const bool named = s.of == kind::any ? s.nth == api_requests_
+                                             : (s.of == kind::post) == is_post && s.nth == of_kind;
+        if (!named)
+            continue;
+        plan = fault_plan{};
+        plan.scheduled = true;
+        using effect = scheduled_fault::effect;
+        plan.http_429 = s.what == effect::http_429;
+        plan.http_500 = s.what == effect::http_500;
+        plan.http_503 = s.what == effect::http_503;
+        plan.reset = s.what == effect::reset;
+        plan.slow = s.what == effect::slow;
+        ++stats_.injected_scheduled;
+        break;
+    }
+    return plan;
+}
+
+std::optional<reply> api_router::refuse_by_fault(const http_request& req, const fault_plan& plan,
+                                                 bool is_submit, steady_time now) {
+    const fault_config& f = cfg_.faults;
+    if (plan.http_429) {
+        ++stats_.injected_429;
+        return reply{error_response(make_api_error(60009, "injected 429"), req)};
+    }
+    if (!plan.scheduled && is_submit && f.storm_length.count() > 0 && f.storm_every.count() > 0) {
         auto phase =
             std::chrono::duration_cast<std::chrono::milliseconds>(now - started_) % f.storm_every;
         if (phase < f.storm_length) {
@@ -118,11 +165,11 @@ std::optional<reply> api_router::inject_faults(const http_request& req, bool is_
             return reply{error_response(make_api_error(60009, "injected 429 storm"), req)};
         }
     }
-    if (draw(f.http_500_rate)) {
+    if (plan.http_500) {
         ++stats_.injected_500;
         return reply{error_response(make_api_error(50000, "injected server error"), req)};
     }
-    if (draw(f.http_503_rate)) {
+    if (plan.http_503) {
         ++stats_.injected_503;
         return reply{error_response(make_api_error(50002, "injected overload"), req)};
     }
@@ -175,8 +222,9 @@ reply api_router::handle(const http_request& req, steady_time now) {
                            req)};
 
     const bool is_submit = r.what != route::kind::task_status;
-    if (auto fault = inject_faults(req, is_submit, now))
-        return std::move(*fault);
+    const fault_plan faults = plan_faults(req);
+    if (auto refused = refuse_by_fault(req, faults, is_submit, now))
+        return std::move(*refused);
 
     reply out;
     try {
@@ -209,10 +257,10 @@ reply api_router::handle(const http_request& req, steady_time now) {
     } catch (...) {
         return {error_response(make_api_error(50000, "the emulator failed on this request"), req)};
     }
-    if (draw(cfg_.faults.reset_rate)) {
+    if (faults.reset) {
         ++stats_.injected_resets;
         out.reset = true;
-    } else if (draw(cfg_.faults.slow_rate)) {
+    } else if (faults.slow) {
         ++stats_.injected_slow;
         out.delay = cfg_.faults.slow_delay;
     }
@@ -302,11 +350,15 @@ reply api_router::task_status(const http_request& req, std::string_view id_text,
     if (c.error) {
         // FAILED even when the task had completed: its result could not be made now.
         body["status"] = to_string(task_state::failed);
-        // Both places: One AI's documentation says `error`, its SDKs read `result`.
+        // Both places by default: One AI's documentation says `error`, its SDKs
+        // read `result`. A strict mode keeps only one of them.
         json::object err = error_body(*c.error);
         err["request_id"] = id->to_string();
-        body["result"] = err;
-        body["error"] = std::move(err);
+        using field = config::failed_error_field;
+        if (cfg_.failed_error_in != field::error_only)
+            body["result"] = err;
+        if (cfg_.failed_error_in != field::result_only)
+            body["error"] = std::move(err);
         return {json_response(200, json::serialize(body), req)};
     }
     body["result"] = std::move(c.outcome->result);

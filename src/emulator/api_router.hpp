@@ -39,8 +39,9 @@ struct reply {
 
 class api_router {
   public:
-    api_router(const config& cfg, task_store& store, emulator_stats& stats, std::mt19937_64& rng,
-               steady_time started);
+    /// Request faults are drawn from a generator of the router's own, seeded
+    /// from cfg.seed and used for nothing else.
+    api_router(const config& cfg, task_store& store, emulator_stats& stats, steady_time started);
 
     reply handle(const http_request& request, steady_time now);
     /// The answer of a finished sync run; forgets the task.
@@ -54,16 +55,29 @@ class api_router {
     reply task_status(const http_request& req, std::string_view id_text, const std::string& key,
                       steady_time now);
     request_limits limits() const { return {.max_csv_rows = cfg_.max_csv_rows}; }
-    std::optional<reply> inject_faults(const http_request& req, bool is_submit, steady_time now);
+    /// The faults one request gets: every random decision drawn up front (so
+    /// the Nth request's draws never depend on what earlier requests were),
+    /// then a scheduled fault naming this request, if any, put first.
+    struct fault_plan {
+        bool http_500 = false, http_503 = false, http_429 = false, reset = false, slow = false;
+        bool scheduled = false;
+    };
+    fault_plan plan_faults(const http_request& req);
+    std::optional<reply> refuse_by_fault(const http_request& req, const fault_plan& plan,
+                                         bool is_submit, steady_time now);
     http_response json_response(unsigned status, std::string body, const http_request& req);
     http_response error_response(const api_error& e, const http_request& req);
     bool draw(double probability);
+    /// The Retry-After of a 429, in the configured form.
+    std::string retry_after_value() const;
 
     const config& cfg_;
     task_store& store_;
     emulator_stats& stats_;
-    std::mt19937_64& rng_;
+    std::mt19937_64 fault_rng_;
     steady_time started_;
+    /// Authenticated API requests so far, all and by method (scheduled faults count these).
+    std::uint64_t api_requests_ = 0, posts_ = 0, gets_ = 0;
 };
 
 } // namespace oneai::emulator::detail

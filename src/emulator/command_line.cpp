@@ -78,6 +78,41 @@ const std::map<std::string_view, setter>& value_flags() {
          [](config& c, auto f, auto v) {
              c.retry_after = std::chrono::seconds{parse_number<long>(f, v, 0, 86400)};
          }},
+        {"--retry-after-form",
+         [](config& c, auto f, auto v) {
+             using enum config::retry_after_format;
+             if (v == "seconds")
+                 c.retry_after_form = seconds;
+             else if (v == "imf-date")
+                 c.retry_after_form = imf_date;
+             else if (v == "rfc850-date")
+                 c.retry_after_form = rfc850_date;
+             else if (v == "asctime-date")
+                 c.retry_after_form = asctime_date;
+             else
+                 throw std::invalid_argument(
+                     std::string(f) + ": must be seconds, imf-date, rfc850-date or asctime-date");
+         }},
+        {"--failed-error-in",
+         [](config& c, auto f, auto v) {
+             using enum config::failed_error_field;
+             if (v == "both")
+                 c.failed_error_in = both;
+             else if (v == "error")
+                 c.failed_error_in = error_only;
+             else if (v == "result")
+                 c.failed_error_in = result_only;
+             else
+                 throw std::invalid_argument(std::string(f) + ": must be both, error or result");
+         }},
+        {"--fault",
+         [](config& c, auto f, auto v) {
+             try {
+                 c.faults.scheduled.push_back(scheduled_fault::parse(v));
+             } catch (const std::invalid_argument& e) {
+                 throw std::invalid_argument(std::string(f) + ": " + e.what());
+             }
+         }},
         {"--submit-status",
          [](config& c, auto f, auto v) {
              if (v != "200" && v != "202")
@@ -129,7 +164,9 @@ const std::map<std::string_view, setter>& value_flags() {
          }},
         {"--idle-timeout",
          [](config& c, auto f, auto v) {
-             c.idle_timeout = parse_flag_duration<std::chrono::seconds>(f, v);
+             c.idle_timeout = parse_flag_duration<std::chrono::milliseconds>(f, v);
+             if (c.idle_timeout.count() <= 0)
+                 throw std::invalid_argument(std::string(f) + ": must be at least 1ms");
          }},
     };
     return flags;
@@ -186,7 +223,8 @@ Server:
                             serve HTTPS with this PEM certificate and key
   --body-limit BYTES        largest request body, K/M/G suffixes (default 32M); larger: 413
   --header-limit BYTES      largest header block (default 16K); larger: 431
-  --idle-timeout DURATION   close idle keep-alive connections (default 60s)
+  --idle-timeout DURATION   close idle keep-alive connections (default 60s; a short one,
+                            200ms, tests how a client reuses kept-alive connections)
   --max-connections N       open connections (default 10000); further ones are closed
                             as soon as they are accepted. When the process runs out of
                             file descriptors, accepting pauses 100 ms and tries again
@@ -197,6 +235,9 @@ Tasks:
                             lognormal:2s,0.6 (median, sigma); append +1ms/word for a per-word cost
   --ttl DURATION            finished tasks are kept this long, then 404 (default 1h)
   --submit-status 200|202   HTTP status of an accepted async submit (default 200)
+  --failed-error-in both|error|result
+                            where a FAILED task's error object goes (default both; the
+                            docs say error, the SDKs read result): one of them is strict
   --max-stored-tasks N      tasks kept at once, finished ones included (default 1000000);
                             beyond it submits are refused with 503 / 50002 (nothing is
                             evicted: a result a client has not read yet is never lost)
@@ -209,13 +250,18 @@ Keys and limits:
                             submitted it (other keys get 404 / 40400)
   --max-concurrent-jobs N   queued+running jobs per key; above it 429 / 60009 (default 0 = no limit)
   --retry-after SECONDS     send Retry-After with 429 answers
+  --retry-after-form FORM   seconds (default), or an HTTP-date that many seconds ahead
+                            (rounded up to a whole second): imf-date, rfc850-date, asctime-date
 
 Randomness:
   --seed N                  seed of latencies and faults (default 1). Task and request ids
                             come from the system's CSPRNG unless --seed is given; with it
-                            they are drawn from the seed, so a run repeats exactly
+                            they are drawn from the seed, so a run repeats exactly.
+                            Latencies, request faults and task failures each draw from a
+                            generator of their own: the Nth request's faults depend only
+                            on the seed and N, never on latencies or ids
 
-Faults (drawn from --seed):
+Faults (random ones drawn from --seed):
   --task-failure-rate P     tasks end FAILED (50000)
   --http-500-rate P         requests answered 500 / 50000
   --http-503-rate P         requests answered 503 / 50002
@@ -223,6 +269,11 @@ Faults (drawn from --seed):
   --slow-rate P             answers delayed by --slow-delay (default 2s)
   --storm-every DURATION --storm-length DURATION
                             every submit in the first LENGTH of each EVERY period gets 429
+  --fault FAULT:KIND#N      the Nth request of KIND gets FAULT, always (repeatable);
+  --fault FAULT:first-KIND  FAULT: reset, slow, 429, 500, 503; KIND: post (submits, sync
+                            runs, uploads), get (task status) or any. Requests are counted
+                            from 1 among authenticated API requests. Example:
+                            --fault reset:first-post loses the answer of the first submit
 
 Observability:
   GET /emulator/stats       counters: submits, polls, tasks by state, detection delay, faults

@@ -20,6 +20,7 @@ boost::json::object emulator_stats::to_json(std::size_t queued, std::size_t runn
         {"rejected_store_full", rejected_store_full},
         {"rejected_connections", rejected_connections},
         {"accept_failures", accept_failures},
+        {"idle_closes", idle_closes},
         {"tasks",
          {{"queued", queued},
           {"running", running},
@@ -41,6 +42,8 @@ boost::json::object emulator_stats::to_json(std::size_t queued, std::size_t runn
           {"resets", injected_resets},
           {"slow", injected_slow},
           {"storm_429", injected_storm_429},
+          {"http_429", injected_429},
+          {"scheduled", injected_scheduled},
           {"task_failures", injected_task_failures}}},
     };
 }

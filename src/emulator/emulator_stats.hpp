@@ -24,6 +24,7 @@ struct emulator_stats {
     std::uint64_t rejected_store_full = 0;  // submits refused at max_stored_tasks
     std::uint64_t rejected_connections = 0; // closed at once, max_connections being open
     std::uint64_t accept_failures = 0;      // accept() errors (out of descriptors, ...)
+    std::uint64_t idle_closes = 0;          // kept-alive connections closed for idling
 
     std::uint64_t completed = 0;
     std::uint64_t failed = 0;
@@ -36,6 +37,8 @@ struct emulator_stats {
     std::uint64_t injected_resets = 0;
     std::uint64_t injected_slow = 0;
     std::uint64_t injected_storm_429 = 0;
+    std::uint64_t injected_429 = 0;       // by a scheduled fault
+    std::uint64_t injected_scheduled = 0; // scheduled faults of every kind (also counted by kind)
     std::uint64_t injected_task_failures = 0;
 
     boost::json::object to_json(std::size_t queued, std::size_t running, std::size_t stored) const;

@@ -123,6 +123,10 @@ asio::awaitable<void> serve(std::shared_ptr<server_core> core, Stream stream) {
         }
         if (!ec && !parser.is_done())
             std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (ec == beast::error::timeout && !parser.got_some()) {
+            ++core->stats.idle_closes; // kept alive, then idle: closed as a server may
+            break;
+        }
         if (ec) {
             int code = 0;
             std::string details;

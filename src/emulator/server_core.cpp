@@ -4,7 +4,7 @@ namespace oneai::emulator::detail {
 
 server_core::server_core(asio::io_context& io_, config c)
     : io(io_), cfg(std::move(c)), rng(cfg.seed), store(cfg, rng, stats),
-      router(cfg, store, stats, rng, std::chrono::steady_clock::now()), store_timer(io_) {
+      router(cfg, store, stats, std::chrono::steady_clock::now()), store_timer(io_) {
     store.on_finished = [this](const task_id& id) {
         if (auto it = sync_waiters.find(id); it != sync_waiters.end())
             it->second->cancel();

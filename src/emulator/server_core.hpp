@@ -36,7 +36,7 @@ struct server_core : std::enable_shared_from_this<server_core> {
 
     asio::io_context& io;
     config cfg;
-    std::mt19937_64 rng;
+    std::mt19937_64 rng; // processing times only: faults have generators of their own
     emulator_stats stats;
     task_store store;
     api_router router;

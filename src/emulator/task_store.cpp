@@ -2,6 +2,7 @@
 
 #include "api_failure.hpp"
 #include "pipeline_runner.hpp"
+#include "random_stream.hpp"
 
 namespace oneai::emulator::detail {
 
@@ -25,8 +26,8 @@ std::int64_t task_record::finished_unix_us() const noexcept {
 }
 
 task_store::task_store(const config& cfg, std::mt19937_64& rng, emulator_stats& stats)
-    : cfg_(cfg), rng_(rng), stats_(stats),
-      ids_(cfg.seeded_ids ? task_id_source(cfg.seed) : task_id_source()) {}
+    : cfg_(cfg), rng_(rng), failure_rng_(random_generator(cfg.seed, random_stream::task_failures)),
+      stats_(stats), ids_(cfg.seeded_ids ? task_id_source(cfg.seed) : task_id_source()) {}
 
 std::optional<task_id> task_store::submit(stored_request request, const std::string& api_key,
                                           bool sync, steady_time now, std::int64_t unix_now_us) {
@@ -82,7 +83,7 @@ void task_store::start_waiting(steady_time now) {
 
 task_store::failure_cause task_store::decide_failure(const task_record& task) {
     if (cfg_.faults.task_failure_rate > 0 &&
-        std::bernoulli_distribution(cfg_.faults.task_failure_rate)(rng_)) {
+        std::bernoulli_distribution(cfg_.faults.task_failure_rate)(failure_rng_)) {
         ++stats_.injected_task_failures;
         return failure_cause::injected;
     }

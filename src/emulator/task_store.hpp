@@ -70,6 +70,9 @@ struct task_record {
 
 class task_store {
   public:
+    /// `rng` draws the processing times; task failures come from a generator
+    /// of their own (seeded from cfg.seed), so that they do not move when
+    /// latencies draw more or less.
     task_store(const config& cfg, std::mt19937_64& rng, emulator_stats& stats);
 
     /// Creates a QUEUED task, or returns nullopt when the store is full() or
@@ -128,6 +131,7 @@ class task_store {
 
     const config& cfg_;
     std::mt19937_64& rng_;
+    std::mt19937_64 failure_rng_;
     emulator_stats& stats_;
     task_id_source ids_;
     std::unordered_map<task_id, task_record, task_id_hash> tasks_;

@@ -18,6 +18,32 @@ std::string format_iso_utc(std::int64_t unix_micros) {
     return out;
 }
 
+std::string format_http_date(std::int64_t unix_seconds, config::retry_after_format form) {
+    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* long_days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                "Thursday", "Friday", "Saturday"};
+    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::time_t when = static_cast<std::time_t>(unix_seconds);
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    char out[64];
+    using enum config::retry_after_format;
+    if (form == rfc850_date) // Sunday, 06-Nov-94 08:49:37 GMT
+        std::snprintf(out, sizeof out, "%s, %02d-%s-%02d %02d:%02d:%02d GMT",
+                      long_days[utc.tm_wday], utc.tm_mday, months[utc.tm_mon], utc.tm_year % 100,
+                      utc.tm_hour, utc.tm_min, utc.tm_sec);
+    else if (form == asctime_date) // Sun Nov  6 08:49:37 1994
+        std::snprintf(out, sizeof out, "%s %s %2d %02d:%02d:%02d %04d", days[utc.tm_wday],
+                      months[utc.tm_mon], utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                      utc.tm_year + 1900);
+    else // Sun, 06 Nov 1994 08:49:37 GMT
+        std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[utc.tm_wday],
+                      utc.tm_mday, months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                      utc.tm_sec);
+    return out;
+}
+
 std::int64_t unix_micros_now() {
     using namespace std::chrono;
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();

@@ -136,7 +136,7 @@ struct router_under_test {
     detail::emulator_stats stats;
     detail::task_store store{cfg, rng, stats};
     detail::steady_time now = detail::steady_time{} + 1h;
-    detail::api_router router{cfg, store, stats, rng, now};
+    detail::api_router router{cfg, store, stats, now};
 
     std::string submit() {
         auto r = router.handle(

@@ -132,3 +132,57 @@ TEST(CommandLine, IdsComeFromTheSeedOnlyWhenOneIsGiven) {
     EXPECT_TRUE(seeded.cfg.seeded_ids);
     EXPECT_EQ(seeded.cfg.seed, 3u);
 }
+
+TEST(CommandLine, StrictModesAndScheduledFaults) {
+    auto defaults = parse({});
+    EXPECT_EQ(defaults.cfg.failed_error_in, config::failed_error_field::both);
+    EXPECT_EQ(defaults.cfg.retry_after_form, config::retry_after_format::seconds);
+    EXPECT_TRUE(defaults.cfg.faults.scheduled.empty());
+    auto cl = parse({"--failed-error-in", "result", "--retry-after-form=asctime-date",
+                     "--idle-timeout", "150ms", "--fault", "reset:first-post", "--fault=503:get#3",
+                     "--fault", "slow:any#12"});
+    EXPECT_EQ(cl.cfg.failed_error_in, config::failed_error_field::result_only);
+    EXPECT_EQ(cl.cfg.retry_after_form, config::retry_after_format::asctime_date);
+    EXPECT_EQ(cl.cfg.idle_timeout, 150ms); // not truncated to whole seconds
+    using fault = scheduled_fault;
+    ASSERT_EQ(cl.cfg.faults.scheduled.size(), 3u);
+    EXPECT_EQ(cl.cfg.faults.scheduled[0],
+              (fault{fault::effect::reset, fault::request_kind::post, 1}));
+    EXPECT_EQ(cl.cfg.faults.scheduled[1],
+              (fault{fault::effect::http_503, fault::request_kind::get, 3}));
+    EXPECT_EQ(cl.cfg.faults.scheduled[2].to_string(), "slow:any#12");
+    EXPECT_TRUE(cl.cfg.faults.any());
+    EXPECT_EQ(parse({"--failed-error-in", "error"}).cfg.failed_error_in,
+              config::failed_error_field::error_only);
+    for (auto [text, form] : {std::pair{"imf-date", config::retry_after_format::imf_date},
+                              std::pair{"rfc850-date", config::retry_after_format::rfc850_date},
+                              std::pair{"seconds", config::retry_after_format::seconds}})
+        EXPECT_EQ(parse({"--retry-after-form", text}).cfg.retry_after_form, form) << text;
+}
+
+TEST(CommandLine, BadStrictModesAndFaultsSayWhatIsWrong) {
+    auto message_of = [](std::vector<std::string_view> args) {
+        try {
+            parse(args);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message_of({"--fault", "reset"}).find("no ':'"), std::string::npos);
+    EXPECT_NE(message_of({"--fault", "explode:post#1"}).find("unknown fault 'explode'"),
+              std::string::npos);
+    EXPECT_NE(message_of({"--fault", "reset:put#1"}).find("unknown request kind 'put'"),
+              std::string::npos);
+    EXPECT_NE(message_of({"--fault", "reset:post"}).find("no '#N'"), std::string::npos);
+    EXPECT_NE(message_of({"--fault", "reset:post#0"}).find("from 1"), std::string::npos);
+    EXPECT_NE(message_of({"--fault", "reset:post#x"}).find("--fault"), std::string::npos);
+    EXPECT_NE(message_of({"--failed-error-in", "neither"}).find("both, error or result"),
+              std::string::npos);
+    EXPECT_NE(message_of({"--retry-after-form", "http"}).find("imf-date"), std::string::npos);
+    EXPECT_NE(message_of({"--idle-timeout", "0ms"}).find("at least 1ms"), std::string::npos);
+    std::string usage = command_line_usage("oneai-emulator");
+    for (const char* flag : {"--fault", "--failed-error-in", "--retry-after-form",
+                             "--submit-status", "--idle-timeout"})
+        EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}

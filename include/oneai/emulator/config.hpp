@@ -31,12 +31,29 @@ struct config {
     /// Queued plus running jobs allowed per API key; above it submits get 429 / 60009.
     /// 0 means unlimited.
     std::size_t max_concurrent_jobs = 0;
-    /// When non-zero, 429 answers carry `Retry-After: <seconds>`.
+    /// When non-zero, 429 answers carry `Retry-After` asking for this long.
     std::chrono::seconds retry_after{0};
+    /// How Retry-After is written. HTTP allows delay-seconds or an HTTP-date in
+    /// any of three forms; a date is the answer's time plus `retry_after`,
+    /// rounded up to the next whole second (a date has no finer resolution).
+    enum class retry_after_format : std::uint8_t {
+        seconds,     ///< `Retry-After: 2`
+        imf_date,    ///< `Retry-After: Sun, 06 Nov 1994 08:49:37 GMT` (the preferred date form)
+        rfc850_date, ///< `Retry-After: Sunday, 06-Nov-94 08:49:37 GMT` (obsolete)
+        asctime_date ///< `Retry-After: Sun Nov  6 08:49:37 1994` (obsolete)
+    };
+    retry_after_format retry_after_form = retry_after_format::seconds;
     /// Answer async submits with 202 instead of 200 (both occur in the wild).
     bool submit_status_202 = false;
+    /// Where a FAILED task's error object goes in its status answer. The docs
+    /// say `error`; the official SDKs read `result`. `both` (the default)
+    /// serves either reader; the others leave the other field null, so a
+    /// client that reads only one field fails against one of them.
+    enum class failed_error_field : std::uint8_t { both, error_only, result_only };
+    failed_error_field failed_error_in = failed_error_field::both;
 
-    /// Seed of the random decisions: latencies and faults (and ids with `seeded_ids`).
+    /// Seed of the random decisions: latencies and faults (and ids with
+    /// `seeded_ids`), each from a generator of its own.
     std::uint64_t seed = 1;
     /// Task and request ids drawn from `seed`, the same run after run. Off by
     /// default: ids come from the operating system's CSPRNG, so that one id tells
@@ -52,8 +69,9 @@ struct config {
     std::size_t body_limit = 32 * 1024 * 1024;
     /// Largest request header block accepted; larger ones get 431.
     std::size_t header_limit = 16 * 1024;
-    /// A connection idle for this long between requests is closed.
-    std::chrono::seconds idle_timeout{60};
+    /// A connection idle for this long between requests is closed (a short one,
+    /// say 200ms, tests a client's reuse of kept-alive connections).
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds{60}};
 
     /// Tasks kept at once (queued, running and finished ones not yet expired).
     /// Beyond it new submits are refused with 503 / 50002 until tasks expire.

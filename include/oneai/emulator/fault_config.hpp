@@ -1,10 +1,16 @@
 #pragma once
 // Faults the emulator injects on purpose, so that clients can be tested against
-// the failures a real service shows. Every decision is drawn from the
-// emulator's seeded generator, so a run with the same seed and the same request
-// order injects the same faults.
+// the failures a real service shows. Random faults are drawn from generators
+// of their own, seeded from the emulator's seed and used for nothing else
+// (request faults from one, task failures from another): a run with the same
+// seed and the same requests injects the same faults, whatever else draws
+// (latencies, ids). Scheduled faults hit the request they name, with no
+// drawing at all.
+
+#include <oneai/emulator/scheduled_fault.hpp>
 
 #include <chrono>
+#include <vector>
 
 namespace oneai::emulator {
 
@@ -25,10 +31,13 @@ struct fault_config {
     /// from the server's start, every submit is refused with 429 / 60009.
     std::chrono::milliseconds storm_every{0};
     std::chrono::milliseconds storm_length{0};
+    /// Faults for the requests they name ("reset the first POST"); applied
+    /// before any random fault is drawn for that request.
+    std::vector<scheduled_fault> scheduled;
 
     bool any() const noexcept {
         return task_failure_rate > 0 || http_500_rate > 0 || http_503_rate > 0 || reset_rate > 0 ||
-               slow_rate > 0 || storm_length.count() > 0;
+               slow_rate > 0 || storm_length.count() > 0 || !scheduled.empty();
     }
 };
 
