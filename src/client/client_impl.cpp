@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
@@ -241,8 +242,12 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
                 exchanged = co_await lease.conn->exchange(head, body, timeout,
                                                           opts.max_response_size, !repeatable);
             }
+            // A timeout is not a stale connection (that fails at once, with an
+            // end of stream or a reset): sending again would outlast the
+            // request timeout and the deadline both.
             const bool stale = exchanged.ec && lease.conn->reused && !exchanged.response_started &&
                                exchanged.ec != asio::error::operation_aborted &&
+                               exchanged.ec != beast::error::timeout &&
                                (repeatable || !exchanged.request_sent) && !fresh_only;
             pool->release(std::move(lease.conn));
             if (!stale)

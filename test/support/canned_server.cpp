@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -17,8 +18,7 @@ using tcp = asio::ip::tcp;
 struct canned_server::impl {
     asio::io_context io;
     tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-    std::string reply;
-    bool keep_alive = false;
+    canned_server::script script;
     std::atomic<int> requests{0};
     std::atomic<int> connections{0};
     std::atomic<int> stall_at{0};
@@ -32,16 +32,17 @@ struct canned_server::impl {
             if (ec)
                 return;
             ++connections;
-            serve(std::make_shared<tcp::socket>(std::move(socket)));
+            serve(std::make_shared<tcp::socket>(std::move(socket)), 0);
             accept();
         });
     }
 
-    void serve(std::shared_ptr<tcp::socket> socket) {
+    // `answered`: requests this connection has answered so far.
+    void serve(std::shared_ptr<tcp::socket> socket, int answered) {
         auto buffer = std::make_shared<std::string>();
         asio::async_read_until(
             *socket, asio::dynamic_buffer(*buffer), "\r\n\r\n",
-            [this, socket, buffer](boost::system::error_code ec, std::size_t) {
+            [this, socket, buffer, answered](boost::system::error_code ec, std::size_t) {
                 if (ec)
                     return;
                 {
@@ -49,36 +50,52 @@ struct canned_server::impl {
                     last = *buffer;
                 }
                 const int number = ++requests;
+                if (script.answers_per_connection > 0 &&
+                    answered == script.answers_per_connection) {
+                    boost::system::error_code ignored;
+                    socket->shutdown(tcp::socket::shutdown_both, ignored);
+                    socket->close(ignored);
+                    return;
+                }
                 if (number == stall_at.load()) {
                     auto timer = std::make_shared<asio::steady_timer>(
                         io, std::chrono::milliseconds(stall_ms.load()));
                     timer->async_wait(
-                        [this, socket, timer](boost::system::error_code) { answer(socket); });
+                        [this, socket, timer, number, answered](boost::system::error_code) {
+                            answer(socket, number, answered);
+                        });
                     return;
                 }
-                answer(socket);
+                answer(socket, number, answered);
             });
     }
 
-    void answer(const std::shared_ptr<tcp::socket>& socket) {
-        if (reply.empty()) {
+    void answer(const std::shared_ptr<tcp::socket>& socket, int number, int answered) {
+        const auto& replies = script.replies;
+        // The script never changes once running: the reply outlives the write.
+        const std::string* reply =
+            replies.empty() ? nullptr
+                            : &replies[std::min<std::size_t>(number - 1, replies.size() - 1)];
+        if (!reply || reply->empty()) {
             socket->set_option(asio::socket_base::linger(true, 0));
             socket->close();
             return;
         }
-        asio::async_write(*socket, asio::buffer(reply),
-                          [this, socket](boost::system::error_code ec, std::size_t) {
-                              if (keep_alive && !ec)
-                                  return serve(socket);
+        asio::async_write(*socket, asio::buffer(*reply),
+                          [this, socket, answered](boost::system::error_code ec, std::size_t) {
+                              if (script.keep_alive && !ec)
+                                  return serve(socket, answered + 1);
                               boost::system::error_code ignored;
                               socket->shutdown(tcp::socket::shutdown_both, ignored);
                           });
     }
 };
 
-canned_server::canned_server(std::string reply, bool keep_alive) : impl_(std::make_unique<impl>()) {
-    impl_->reply = std::move(reply);
-    impl_->keep_alive = keep_alive;
+canned_server::canned_server(std::string reply, bool keep_alive)
+    : canned_server(script{{std::move(reply)}, keep_alive, 0}) {}
+
+canned_server::canned_server(script s) : impl_(std::make_unique<impl>()) {
+    impl_->script = std::move(s);
     impl_->accept();
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }

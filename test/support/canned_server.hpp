@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace oneai::test {
 
@@ -17,6 +18,18 @@ class canned_server {
     /// after each reply, unless `keep_alive`: then the next request is read
     /// on it (whatever the reply said).
     explicit canned_server(std::string reply, bool keep_alive = false);
+
+    struct script {
+        /// The Nth request (counted over all connections) gets replies[N], the
+        /// last one repeating; an empty reply closes without answering.
+        std::vector<std::string> replies;
+        bool keep_alive = false;
+        /// With keep_alive: each connection answers this many requests, then
+        /// reads the next one and closes without answering: a server closing
+        /// a kept-alive connection just as the client reuses it. 0: no limit.
+        int answers_per_connection = 0;
+    };
+    explicit canned_server(script s);
     ~canned_server();
     std::uint16_t port() const;
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }

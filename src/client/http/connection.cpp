@@ -3,6 +3,8 @@
 #include <oneai/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,10 +16,42 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <tuple>
 
 namespace oneai::detail {
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Beast's HTTP read and write (and Asio's composed write) stop only for a
+// terminal cancellation: a partial one, let through by the operation's
+// filter, would go on waiting for the answer or the request timeout. While
+// one of them runs, this turns whatever cancellation reaches the coroutine's
+// state into a terminal one for that operation; a stopped exchange leaves
+// its connection unusable anyway, so nothing finer is needed.
+class stop_on_any_cancellation {
+  public:
+    explicit stop_on_any_cancellation(asio::cancellation_slot coroutine_slot)
+        : coroutine_slot_(coroutine_slot) {
+        if (coroutine_slot_.is_connected())
+            coroutine_slot_.assign([this](asio::cancellation_type) {
+                signal_.emit(asio::cancellation_type::terminal);
+            });
+    }
+    ~stop_on_any_cancellation() {
+        if (coroutine_slot_.is_connected())
+            coroutine_slot_.clear();
+    }
+    stop_on_any_cancellation(const stop_on_any_cancellation&) = delete;
+    stop_on_any_cancellation& operator=(const stop_on_any_cancellation&) = delete;
+
+    /// The token for the operation: its cancellation comes from here.
+    auto token() { return asio::bind_cancellation_slot(signal_.slot(), use_tuple); }
+
+  private:
+    asio::cancellation_slot coroutine_slot_;
+    asio::cancellation_signal signal_;
+};
+
 } // namespace
 
 // Watches the connection for the length of one operation.
@@ -102,14 +136,30 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
     exchange_result out;
     reusable_ = false; // until the exchange completes cleanly
     deadline_guard guard(*this, timeout);
-    auto [write_ec, written] = co_await write(s);
+    error_code write_ec;
+    std::size_t written = 0;
+    {
+        const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+        stop_on_any_cancellation stop(state.slot());
+        std::tie(write_ec, written) = co_await write(s, stop.token());
+    }
     out.request_sent = written > 0;
     if (write_ec) {
         out.ec = timed_out_or(write_ec);
         co_return out;
     }
-    if (final_once_written)
+    if (final_once_written) {
+        // A partial or terminal cancellation that came while the last bytes
+        // were written still stops the exchange (the reset below forgets it).
+        const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+        if ((state.cancelled() &
+             (asio::cancellation_type::partial | asio::cancellation_type::terminal)) !=
+            asio::cancellation_type::none) {
+            out.ec = asio::error::operation_aborted;
+            co_return out;
+        }
         co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    }
     // Interim responses (100 Continue, 103 Early Hints from a CDN) come before
     // the final one: each is read whole and dropped. 101 is final (and not
     // asked for, so it fails as a bad answer further up).
@@ -118,7 +168,13 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_response);
         parser.header_limit(64 * 1024);
-        auto [read_ec, read] = co_await http::async_read(s, buffer_, parser, use_tuple);
+        error_code read_ec;
+        std::size_t read = 0;
+        {
+            const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+            stop_on_any_cancellation stop(state.slot());
+            std::tie(read_ec, read) = co_await http::async_read(s, buffer_, parser, stop.token());
+        }
         out.response_started = out.response_started || read > 0 || parser.got_some();
         if (read_ec == http::error::body_limit || read_ec == http::error::buffer_overflow) {
             out.ec = errc::response_too_large;
@@ -152,9 +208,8 @@ asio::awaitable<exchange_result> connection::exchange(std::string_view head, std
     // Written by hand, not by Beast's serializer: its buffer sequences cost
     // more than the rest of the write. One write of both parts.
     auto write = [buffers = std::array{asio::const_buffer(head.data(), head.size()),
-                                       asio::const_buffer(body.data(), body.size())}](auto& s) {
-        return asio::async_write(s, buffers, use_tuple);
-    };
+                                       asio::const_buffer(body.data(), body.size())}](
+                     auto& s, auto token) { return asio::async_write(s, buffers, token); };
     if (secure_)
         co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
     co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
@@ -164,7 +219,7 @@ asio::awaitable<exchange_result> connection::exchange(file_request& request,
                                                       std::chrono::milliseconds timeout,
                                                       std::size_t max_response,
                                                       bool final_once_written) {
-    auto write = [&request](auto& s) { return http::async_write(s, request, use_tuple); };
+    auto write = [&request](auto& s, auto token) { return http::async_write(s, request, token); };
     if (secure_)
         co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
     co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
