@@ -84,11 +84,11 @@ TEST_F(StageCancellationTest, ASubmitCancelledAfterTheServerHasItIsTotalProofOnl
     for (const auto& c : all_types) {
         const bool total = c.type == asio::cancellation_type::total;
         server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("slow:first-post")};
-        server_cfg.faults.slow_delay = total ? 1s : 1h; // total waits it out
-        // Nothing but the cancellation ends a partial or terminal case: should
-        // it not reach the request in flight, the test hangs and fails.
-        opts.request_timeout =
-            total ? std::chrono::milliseconds(60s) : std::chrono::milliseconds(1h);
+        // Total waits the held answer out. Should a partial or terminal
+        // cancellation not reach the request in flight, its answer comes after
+        // 20 s (no request timeout ends it first) and the submit succeeds.
+        server_cfg.faults.slow_delay = total ? 1s : 20s;
+        opts.request_timeout = 1h;
         start_server();
         auto cl = make_client();
         diagnostics diag;
@@ -117,9 +117,8 @@ TEST_F(StageCancellationTest, ARunCancelledWhileItsSubmitIsAnsweredSlowly) {
     for (const auto& c : all_types) {
         const bool total = c.type == asio::cancellation_type::total;
         server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("slow:first-post")};
-        server_cfg.faults.slow_delay = total ? 1s : 1h;
-        opts.request_timeout =
-            total ? std::chrono::milliseconds(60s) : std::chrono::milliseconds(1h);
+        server_cfg.faults.slow_delay = total ? 1s : 20s; // as above
+        opts.request_timeout = 1h;
         start_server();
         auto cl = make_client();
         diagnostics diag;
@@ -145,7 +144,11 @@ TEST_F(StageCancellationTest, AWaitCancelledWhileAStatusRequestIsInFlight) {
     // request in flight, not a timer between polls.
     for (const auto& c : all_types) {
         server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("slow:first-get")};
-        server_cfg.faults.slow_delay = 1h;
+        // Should the cancellation not reach the request in flight, its answer
+        // comes after 20 s (no request timeout ends it first) and the wait
+        // goes on to complete.
+        server_cfg.faults.slow_delay = 20s;
+        opts.request_timeout = 1h;
         start_server();
         auto cl = make_client();
         auto [sec, t] =
