@@ -112,26 +112,25 @@ TEST_F(ClientTest, LostSubmitAnswerIsAnUnknownOutcome) {
 }
 
 TEST_F(ClientTest, ResubmissionIsAnOptIn) {
-    server_cfg.faults.reset_rate = 0.5;
-    server_cfg.seed = 3;
+    // The first submit's answer is lost after its task exists (a scheduled
+    // fault: exactly that request, whatever the seed).
+    server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("reset:first-post")};
     start_server();
     opts.retries.resubmit_when_unsure = true;
-    opts.retries.max_attempts = 10;
     auto c = make_client();
     int retries = 0;
     c->set_observer({.on_retry = [&](const retry_event&) { ++retries; }});
-    // Submits until one answer is lost (the reset comes after the task exists).
-    int done = 0;
-    for (; done < 20 && retries == 0; ++done) {
-        auto [ec, t] =
-            complete<task>([&](auto h) { c->async_submit(simple(), text_input{sample_text}, h); });
-        ASSERT_FALSE(ec) << ec.message(); // opted in: the lost answer is sent again
-    }
-    ASSERT_GT(retries, 0) << "no answer was lost: the resubmission path never ran";
-    // Each resubmission made a second task of the same input: the price of opting in.
+    diagnostics diag;
+    auto [ec, t] = complete<task>(
+        [&](auto h) { c->async_submit(simple(), text_input{sample_text}, diag, h); });
+    ASSERT_FALSE(ec) << ec.message(); // opted in: the lost answer is sent again
+    EXPECT_EQ(retries, 1);
+    EXPECT_EQ(diag.attempts, 2u);
+    // The resubmission made a second task of the same input: the price of opting in.
     const auto stats = server_stats();
-    EXPECT_EQ(stats.at("submits").to_number<int>(), done + retries);
-    EXPECT_EQ(stats.at("faults").at("resets").to_number<int>(), retries);
+    EXPECT_EQ(stats.at("submits"), 2);
+    EXPECT_EQ(stats.at("duplicate_submits"), 1);
+    EXPECT_EQ(stats.at("faults").at("resets"), 1);
 }
 
 TEST_F(ClientTest, LostStatusAnswersAreRetried) {
