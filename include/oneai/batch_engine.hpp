@@ -25,7 +25,11 @@
 // calling client::shutdown() ends the batch; after that the source and the
 // sink are never called again.
 //
-// Use from the client's executor only.
+// Use from the client's executor only: c.get_executor(), which for a
+// thread_safe client is its strand (start it there with asio::dispatch or
+// co_spawn). Its own state is not synchronised: it lives in that strand
+// beside the client's, and its calls into the client then enter the strand
+// without a hop.
 
 #include <oneai/batch_item.hpp>
 #include <oneai/batch_options.hpp>

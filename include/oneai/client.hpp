@@ -20,7 +20,14 @@
 //    the task id in diagnostics once it is known.
 // A connection whose exchange was interrupted is closed, never reused.
 //
-// Thread safety: use a client from its executor only (one thread, or a strand).
+// Thread safety: by default, use a client from its executor only (one thread,
+// or a strand). With `options::thread_safe`, handlers on any thread may share
+// it: the client makes a strand of its own over the executor it is given, its
+// operations, shutdown() and set_observer() enter that strand, and completions
+// still arrive on each handler's associated executor (the strand when it has
+// none). get_executor() is then that strand: the poll_scheduler and
+// batch_engine built on such a client must be used from it. counters() may be
+// read from any thread in both modes.
 
 #include <oneai/client_counters.hpp>
 #include <oneai/detail/diagnostics_slot.hpp>
@@ -60,10 +67,16 @@ class client {
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
+    /// The executor the client runs on: the one it was given, or its own
+    /// strand over it when options::thread_safe.
     executor_type get_executor() const noexcept;
     const options& get_options() const noexcept;
+    /// Replaces the hooks; on a thread-safe client, inside its strand (the
+    /// operations started after this call see the new hooks).
     void set_observer(observer o);
+    /// Not synchronised: read it from the client's executor.
     const observer& get_observer() const noexcept;
+    /// A snapshot; safe from any thread.
     client_counters counters() const;
 
     /// Ends every running operation (with errc::client_shutdown) and closes

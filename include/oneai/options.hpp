@@ -35,6 +35,13 @@ struct options {
     /// Larger responses fail with errc::response_too_large.
     std::size_t max_response_size = 64 * 1024 * 1024;
 
+    /// Lets handlers on several threads share the client (an io_context run by
+    /// many threads): the client makes a strand of its own over its executor,
+    /// and every call (operations, shutdown, set_observer) goes through it.
+    /// counters() may be read from any thread either way. Off, the client must
+    /// be used from its executor only; one client per thread is the fastest.
+    bool thread_safe = false;
+
     tls_options tls{};
     poll_policy polling{};
     retry_policy retries{};

@@ -5,7 +5,11 @@
 // at most `max_concurrent_polls` run at once. Each task follows its poll
 // policy and deadline; results arrive through one callback, tagged.
 //
-// Use from the client's executor only.
+// Use from the client's executor only: c.get_executor(), which for a
+// thread_safe client is its strand (start it there with asio::dispatch or
+// co_spawn). Its own state is not synchronised: it lives in that strand
+// beside the client's, and its calls into the client then enter the strand
+// without a hop.
 
 #include <oneai/client.hpp>
 #include <oneai/detail/task_shape.hpp>

@@ -14,7 +14,9 @@ namespace {
 
 // Runs one operation's coroutine: links the caller's cancellation slot and the
 // client's shutdown to it, keeps the diagnostics in place, and delivers the
-// outcome on the caller's executor.
+// outcome on the caller's executor. What touches the caller's objects (its
+// diagnostics, its slot) happens here, on the caller's thread; what touches the
+// client's state happens on the client's executor (see client::impl::in_client).
 template <typename T, typename MakeCoroutine>
 void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
             asio::any_completion_handler<void(error_code, T)> handler,
@@ -31,22 +33,25 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     diag.clear();
     auto caller_slot = asio::get_associated_cancellation_slot(handler);
     // Weak: the handler may be destroyed without running (its io_context gone)
-    // while the caller's slot lives on and is emitted later.
+    // while the caller's slot lives on and is emitted later. The caller emits
+    // on its own thread; the operation's signal is emitted on the client's.
     if (caller_slot.is_connected())
-        caller_slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type t) {
-            if (auto s = weak.lock()) {
-                s->requested = s->requested | t;
-                s->signal.emit(t);
-            }
+        caller_slot.assign([weak = std::weak_ptr(state),
+                            weak_client = std::weak_ptr(self)](asio::cancellation_type t) {
+            auto client_state = weak_client.lock();
+            if (!client_state)
+                return;
+            client_state->in_client([weak, t] {
+                if (auto s = weak.lock()) {
+                    s->requested = s->requested | t;
+                    s->signal.emit(t);
+                }
+            });
         });
     // The handler's executor has work until the handler runs (as Asio's own
     // operations do), so its io_context does not run out while we poll.
     auto work = asio::prefer(asio::get_associated_executor(handler, self->ex),
                              asio::execution::outstanding_work.tracked);
-    // The client's list shares the state (no allocation of its own for the signal).
-    auto registration = self->running.insert(
-        self->running.end(), std::shared_ptr<asio::cancellation_signal>(state, &state->signal));
-    ++self->counters.in_flight;
 
     auto body = [](std::shared_ptr<client::impl> self, std::shared_ptr<op_state> state,
                    asio::cancellation_type accepted, MakeCoroutine make,
@@ -59,32 +64,42 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
             co_return op_outcome<T>{asio::error::operation_aborted, {}};
         co_return co_await make(*self, diag, state->requested);
     };
-    asio::co_spawn(
-        self->ex, body(self, state, accepted, std::move(make), diag),
-        asio::bind_cancellation_slot(
-            state->signal.slot(),
-            [self, state, registration, &diag, work = std::move(work),
-             handler = std::move(handler)](std::exception_ptr ep, op_outcome<T> outcome) mutable {
-                self->running.erase(registration);
-                --self->counters.in_flight;
-                if (ep) { // a bug or an allocation failure: report it, do not lose the handler
-                    try {
-                        std::rethrow_exception(ep);
-                    } catch (const std::exception& e) {
-                        diag.message = e.what();
-                    } catch (...) {
-                        diag.message = "unknown exception";
-                    }
-                    outcome.ec = errc::internal; // ours, not the server's
-                }
-                asio::get_associated_cancellation_slot(handler).clear();
-                const auto alloc = asio::get_associated_allocator(handler);
-                asio::dispatch(
-                    work, asio::bind_allocator(alloc, [handler = std::move(handler), state,
-                                                       outcome = std::move(outcome)]() mutable {
-                        std::move(handler)(outcome.ec, std::move(outcome.value));
-                    }));
-            }));
+    auto finish = [self, state, &diag, work = std::move(work), handler = std::move(handler)](
+                      auto registration, std::exception_ptr ep, op_outcome<T> outcome) mutable {
+        self->running.erase(registration);
+        --self->counters.in_flight;
+        if (ep) { // a bug or an allocation failure: report it, do not lose the handler
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                diag.message = e.what();
+            } catch (...) {
+                diag.message = "unknown exception";
+            }
+            outcome.ec = errc::internal; // ours, not the server's
+        }
+        const auto alloc = asio::get_associated_allocator(handler);
+        asio::dispatch(work, asio::bind_allocator(alloc, [handler = std::move(handler), state,
+                                                          outcome = std::move(outcome)]() mutable {
+                           // On the caller's executor, where its slot is emitted.
+                           asio::get_associated_cancellation_slot(handler).clear();
+                           std::move(handler)(outcome.ec, std::move(outcome.value));
+                       }));
+    };
+    self->in_client([self, state, accepted, make = std::move(make), &diag,
+                     finish = std::move(finish), body]() mutable {
+        // The client's list shares the state (no allocation of its own for the signal).
+        auto registration = self->running.insert(
+            self->running.end(), std::shared_ptr<asio::cancellation_signal>(state, &state->signal));
+        ++self->counters.in_flight;
+        asio::co_spawn(
+            self->ex, body(self, state, accepted, std::move(make), diag),
+            asio::bind_cancellation_slot(state->signal.slot(),
+                                         [registration, finish = std::move(finish)](
+                                             std::exception_ptr ep, op_outcome<T> outcome) mutable {
+                                             finish(registration, ep, std::move(outcome));
+                                         }));
+    });
 }
 
 constexpr auto any_cancellation = asio::cancellation_type::terminal |
@@ -106,26 +121,28 @@ const options& client::get_options() const noexcept {
     return impl_->opts;
 }
 void client::set_observer(observer o) {
-    impl_->hooks = std::move(o);
+    impl_->in_client([self = impl_, o = std::move(o)]() mutable { self->hooks = std::move(o); });
 }
 const observer& client::get_observer() const noexcept {
     return impl_->hooks;
 }
 client_counters client::counters() const {
-    return impl_->counters;
+    return impl_->counters.snapshot();
 }
 
 void client::shutdown() {
-    if (impl_->shut_down)
-        return;
-    impl_->shut_down = true;
-    auto running = impl_->running; // emitting may complete operations and erase entries
-    for (auto& signal : running)
-        signal->emit(asio::cancellation_type::terminal);
-    impl_->pool->shutdown();
-    auto listeners = std::move(impl_->shutdown_listeners);
-    for (auto& listener : listeners)
-        listener();
+    impl_->in_client([self = impl_] {
+        if (self->shut_down)
+            return;
+        self->shut_down = true;
+        auto running = self->running; // emitting may complete operations and erase entries
+        for (auto& signal : running)
+            signal->emit(asio::cancellation_type::terminal);
+        self->pool->shutdown();
+        auto listeners = std::move(self->shutdown_listeners);
+        for (auto& listener : listeners)
+            listener();
+    });
 }
 
 void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task> h) {

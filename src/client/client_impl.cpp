@@ -12,6 +12,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
@@ -117,9 +118,21 @@ void set_common_headers(Request& req, const client::impl& c) {
 
 } // namespace
 
+namespace {
+
+// A thread-safe client serialises itself on a strand of its own over the
+// caller's executor (as Boost.MySQL's connection_pool does with thread_safe).
+client::executor_type client_executor(client::executor_type e, bool thread_safe) {
+    if (thread_safe)
+        return asio::make_strand(std::move(e));
+    return e;
+}
+
+} // namespace
+
 client::impl::impl(executor_type e, options o)
-    : ex(std::move(e)), opts(std::move(o)), where(detail::base_url::parse(opts.base_url)),
-      rng(std::random_device{}()) {
+    : ex(client_executor(std::move(e), o.thread_safe)), opts(std::move(o)),
+      where(detail::base_url::parse(opts.base_url)), rng(std::random_device{}()) {
     if (opts.api_key.empty()) {
         if (const char* env = std::getenv("ONEAI_API_KEY"))
             opts.api_key = env;

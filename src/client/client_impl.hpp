@@ -4,12 +4,14 @@
 #include "core/result_decoding.hpp"
 #include "http/base_url.hpp"
 #include "http/connection_pool.hpp"
+#include "live_counters.hpp"
 #include "polling/poll_planner.hpp"
 
 #include <oneai/client.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <functional>
@@ -73,6 +75,8 @@ struct client::impl : std::enable_shared_from_this<impl> {
     /// The error to report for a cancelled operation (shutdown or the caller's cancel).
     error_code cancelled_error() const;
 
+    /// Where every operation, timer and connection of the client runs: the
+    /// caller's executor, or a strand over it when opts.thread_safe.
     executor_type ex;
     options opts;
     detail::base_url where;
@@ -86,10 +90,21 @@ struct client::impl : std::enable_shared_from_this<impl> {
         std::string json;
     } steps_cache; // see steps_json_of
     const std::string& steps_json_of(const pipeline& p);
-    client_counters counters;
+    detail::live_counters counters;
     std::mt19937_64 rng;
     bool shut_down = false;
     std::list<std::shared_ptr<asio::cancellation_signal>> running; // for shutdown()
+
+    /// Runs `f` on the client's executor: inline when the client is not
+    /// thread_safe (its caller is on the executor already) or when the caller
+    /// is inside the strand; otherwise queued to the strand.
+    template <typename F>
+    void in_client(F&& f) {
+        if (opts.thread_safe)
+            asio::dispatch(ex, std::forward<F>(f));
+        else
+            std::forward<F>(f)();
+    }
     /// Called once by shutdown() (and so by ~client): components built on the
     /// client (the batch engine) stop calling it.
     std::list<std::function<void()>> shutdown_listeners;
