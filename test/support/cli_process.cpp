@@ -62,7 +62,7 @@ exit_status status_of(int raw) {
 #endif
         for (int fd = 3; fd < 4096; ++fd)
             ::close(fd);
-    ::execv(ONEAI_CLI, argv);
+    ::execv(argv[0], argv);
     ::_exit(127);
 }
 
@@ -89,7 +89,7 @@ cli_process::cli_process(const std::vector<std::string>& args, cli_io io)
     // Everything the child needs is made before fork: the test process has threads.
     std::vector<std::string> storage;
     storage.reserve(args.size() + 1);
-    storage.emplace_back(ONEAI_CLI);
+    storage.emplace_back(io.program.empty() ? std::string(ONEAI_CLI) : io.program);
     storage.insert(storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : storage)

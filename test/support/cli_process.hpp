@@ -33,6 +33,8 @@ struct cli_io {
     std::string stderr_path;
     /// Working directory of the child; "" = the test's.
     std::string cwd;
+    /// The program to run; "" = the oneai binary (ONEAI_CLI).
+    std::string program;
 };
 
 /// An exit status as one number: the exit code, or -N when killed by signal N.
