@@ -38,8 +38,8 @@ CONF
   echo "nginx did not start:" >&2; cat "$work/nginx-error.log" >&2; exit 1
 }
 
-# start_canned_nginx ONEAI_PROGRAM : nginx answering submit and status with
-# canned, instant answers captured from the emulator (one task, COMPLETED),
+# start_canned_nginx ONEAI_PROGRAM : nginx answering submit, status and the
+# sync endpoint with canned, instant answers captured from the emulator (one task, COMPLETED),
 # so the server is never the bottleneck; sets $nginx_url.
 start_canned_nginx() {
   start_emulator "$1" emulator --latency fixed:0ms --workers 0
@@ -51,9 +51,12 @@ start_canned_nginx() {
   sleep 0.2
   curl -sS -H 'api-key: bench' "$base/api/v0/pipeline/async/tasks/$id" >"$work/status.json"
   grep -q '"COMPLETED"' "$work/status.json" || { echo "the emulator did not complete the task" >&2; exit 1; }
-  if grep -q "[\$']" "$work/submitted.json" "$work/status.json"; then
+  curl -sS -H 'api-key: bench' -H 'content-type: application/json' -d "$request" \
+    "$base/api/v0/pipeline" >"$work/sync.json"
+  if grep -q "[\$']" "$work/submitted.json" "$work/status.json" "$work/sync.json"; then
     echo "a canned answer holds \$ or ', which nginx's return cannot carry" >&2; exit 1
   fi
   start_nginx "location = /api/v0/pipeline/async { return 200 '$(cat "$work/submitted.json")'; }
-    location /api/v0/pipeline/async/tasks/ { return 200 '$(cat "$work/status.json")'; }"
+    location /api/v0/pipeline/async/tasks/ { return 200 '$(cat "$work/status.json")'; }
+    location = /api/v0/pipeline { return 200 '$(cat "$work/sync.json")'; }"
 }

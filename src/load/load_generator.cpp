@@ -22,6 +22,7 @@
 #include <deque>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace oneai::load {
@@ -380,6 +381,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
                 s.api_error =
                     rec->diag.api_code != 0 ? std::to_string(rec->diag.api_code) : error_name(ec);
             }
+            s.rate_limited += std::exchange(unattributed_poll_429s_, 0);
             report_.record(s);
             last_measured_end_ = now;
             if (opts_.on_task)
@@ -421,10 +423,22 @@ class load_run : public std::enable_shared_from_this<load_run> {
             const auto now = clock::now();
             if (now >= self->measured_start_)
                 self->report_.record_in_flight(us(now - self->measured_start_), self->in_flight_);
+            self->collect_poll_rate_limits();
             if (self->opts_.on_progress)
                 self->opts_.on_progress(self->report_, self->in_flight_);
             self->arm_sample(at + self->opts_.sample_every);
         });
+    }
+
+    // The scheduler counts 429s on polls in total, not per task: each sample
+    // tick hands the new ones to the next measured task to end, so the run's
+    // total is right though a task may carry another's.
+    void collect_poll_rate_limits() {
+        if (!scheduler_)
+            return;
+        const auto seen = scheduler_->stats().rate_limited;
+        unattributed_poll_429s_ += seen - poll_429s_seen_;
+        poll_429s_seen_ = seen;
     }
 
     void cancel() {
@@ -513,6 +527,8 @@ class load_run : public std::enable_shared_from_this<load_run> {
     clock::time_point t0_, measured_start_, next_intended_;
     clock::time_point intended_end_, last_measured_start_, last_measured_end_, cancelled_at_;
     std::uint64_t admitted_measured_ = 0;
+    std::uint64_t poll_429s_seen_ = 0;
+    unsigned unattributed_poll_429s_ = 0;
     std::size_t next_input_index_ = 0;
     std::size_t in_flight_ = 0;
     std::deque<clock::time_point> backlog_; // open loop: due, waiting for a slot
