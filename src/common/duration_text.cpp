@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace oneai::common {
 
@@ -35,6 +36,14 @@ std::chrono::microseconds parse_duration(std::string_view text) {
     if (micros > 1e15)
         fail("too large");
     return std::chrono::microseconds{static_cast<long long>(std::llround(micros))};
+}
+
+std::chrono::microseconds parse_duration_or_seconds(std::string_view text) {
+    double number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (!text.empty() && ec == std::errc{} && end == text.data() + text.size())
+        return parse_duration(std::string(text) + "s"); // a bare number (3, 1.5, 1e3)
+    return parse_duration(text);
 }
 
 std::string format_duration(std::chrono::microseconds d) {

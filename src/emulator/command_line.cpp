@@ -210,6 +210,13 @@ command_line parse_command_line(std::span<const std::string_view> args) {
     return out;
 }
 
+std::vector<std::string> command_line_flag_names() {
+    std::vector<std::string> names{"--help", "--version"};
+    for (const auto& [name, set] : value_flags())
+        names.emplace_back(name);
+    return names;
+}
+
 std::string command_line_usage(std::string_view program) {
     return "Usage: " + std::string(program) + R"( [flags]
 

@@ -19,27 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string output; // stdout and stderr together
-};
-
-run_result run_shell(const std::string& command) {
-    run_result r;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe)
-        return r;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
-        r.output.append(buf.data(), n);
-    int raw = ::pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
-
-run_result run_cli(const std::string& args) {
-    return run_shell(std::string(ONEAI_CLI) + " " + args);
-}
+using oneai::test::run_cli;
+using oneai::test::run_shell;
 
 class CliTest : public ::testing::Test {
   protected:

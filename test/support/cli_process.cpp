@@ -3,8 +3,10 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -205,6 +207,23 @@ exit_status run_oneai(const std::vector<std::string>& args, cli_io io,
                       std::chrono::milliseconds limit) {
     cli_process p(args, std::move(io));
     return p.wait(limit);
+}
+
+shell_run run_shell(const std::string& command) {
+    shell_run r;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe)
+        return r;
+    std::array<char, 4096> buf{};
+    while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
+        r.output.append(buf.data(), n);
+    int raw = ::pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+shell_run run_cli(const std::string& args) {
+    return run_shell(std::string(ONEAI_CLI) + " " + args);
 }
 
 bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds limit) {

@@ -85,6 +85,16 @@ class cli_process {
 exit_status run_oneai(const std::vector<std::string>& args, cli_io io = {},
                       std::chrono::milliseconds limit = std::chrono::seconds(20));
 
+/// A shell command run to its end, with its stdout and stderr together.
+struct shell_run {
+    int status = -1; ///< the exit code; -1 when it did not exit
+    std::string output;
+};
+/// Runs `command` with /bin/sh (popen), e.g. `ONEAI_BASE_URL=... oneai ...`.
+shell_run run_shell(const std::string& command);
+/// Runs the ONEAI_CLI binary with `args` (shell words) through run_shell.
+shell_run run_cli(const std::string& args);
+
 /// Checks `ready` every few milliseconds until it is true (true) or `limit`
 /// has passed (false).
 bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds limit);

@@ -34,6 +34,16 @@ TEST(Duration, RejectsWhatIsNotADuration) {
         EXPECT_THROW(parse_duration(bad), std::invalid_argument) << bad;
 }
 
+TEST(Duration, AFlagsBareNumberIsSeconds) {
+    using oneai::common::parse_duration_or_seconds;
+    EXPECT_EQ(parse_duration_or_seconds("3"), 3s);
+    EXPECT_EQ(parse_duration_or_seconds("1.5"), 1500ms);
+    EXPECT_EQ(parse_duration_or_seconds("0"), 0s);
+    EXPECT_EQ(parse_duration_or_seconds("250ms"), 250ms); // a unit still counts
+    for (const char* bad : {"", "soon", "-1", "3 s", "1e300"})
+        EXPECT_THROW(parse_duration_or_seconds(bad), std::invalid_argument) << bad;
+}
+
 TEST(LatencyModel, ParsesAndRoundTripsEachKind) {
     for (const char* spec :
          {"fixed:200ms", "uniform:100ms..2s", "lognormal:2s,0.6", "fixed:50ms+1ms/word"})

@@ -1,14 +1,21 @@
 #include "batch_arguments.hpp"
 
 #include "arguments.hpp"
+
+#include "common/command_line_flags.hpp"
 #include "common/duration_text.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -18,6 +25,144 @@ namespace {
 
 [[noreturn]] void usage_error(const std::string& what) {
     throw std::invalid_argument(what);
+}
+
+// What the flags hold while CLI11 parses them; checked and converted after.
+struct batch_flags {
+    std::string input, output, pipeline, journal, shard, task_timeout;
+    std::string concurrency, rate, connections; // numbers, read with their own messages
+    std::vector<std::string> skills, files_under;
+    std::string progress = "auto";
+    bool resume = false, overwrite = false, fsync = false, resubmit_unknown = false,
+         ordered = false, fail_fast = false;
+};
+
+std::unique_ptr<CLI::App> make_app(batch_flags& f) {
+    auto app = std::make_unique<CLI::App>(
+        "Runs the pipeline over every line of INPUT.jsonl. A line is a JSON string (the "
+        "text)\nor an object with one of \"text\", \"url\", \"file\", \"conversation\", an "
+        "optional \"id\", and\nany other fields, which are echoed into the output. Output "
+        "lines (JSONL, stdout by\ndefault): index, id, task_id, status, result or error, "
+        "timings, echoed fields.",
+        "oneai batch");
+    common::prepare_flags(*app, "Usage: oneai [global flags] batch INPUT.jsonl [flags]");
+    app->footer(
+        "A 429 means \"later\": refused submits wait and go again for as long as the batch "
+        "runs.\nCtrl-C once: stop submitting and drain what is in flight; twice: stop now. "
+        "SIGTERM and\nSIGHUP stop now. The global --timeout bounds the whole run (then it stops "
+        "now, exit 5).\nEither way --resume finishes the job. Exit status: 0 every item "
+        "completed, 3 some item\nfailed or ended in an error, 2 usage or files refused, 1 the "
+        "output could not be\nwritten, 5 --timeout, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.");
+    app->add_option("INPUT.jsonl", f.input,
+                    "the items; - is standard input. Pipes and FIFOs are read once, streamed")
+        ->type_name("");
+    const char* files = "Files";
+    app->add_option("-o,--output", f.output,
+                    "write outcomes here (appended to on --resume); refused\nwhen it is the "
+                    "input or the journal, or not empty\nwithout --resume or --overwrite")
+        ->type_name("FILE")
+        ->group(files);
+    app->add_option("--journal", f.journal,
+                    "journal for --resume (default OUTPUT.journal when -o is given);\nlocked "
+                    "while the batch runs: a second batch on it is refused")
+        ->type_name("FILE")
+        ->group(files);
+    app->add_flag("--resume", f.resume,
+                  "finish an interrupted batch: skip finished items, wait on\nsubmitted ones by "
+                  "task id, retry ERROR items, submit the rest")
+        ->group(files);
+    app->add_flag("--overwrite", f.overwrite, "start over: empty the output and the journal first")
+        ->group(files);
+    app->add_flag("--resubmit-unknown", f.resubmit_unknown,
+                  "on --resume, resubmit items whose submit answer was lost\n(the service may "
+                  "then run them twice)")
+        ->group(files);
+    app->add_flag("--fsync", f.fsync,
+                  "survive power loss, not just a killed process: sync the\njournal before "
+                  "submits and the output before finish records")
+        ->group(files);
+    app->add_option("--files-under", f.files_under,
+                    "let \"file\" paths point under DIR (repeatable); by default\nthey must stay "
+                    "under the input file's folder")
+        ->type_name("DIR")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(files);
+    const char* steps = "Pipeline";
+    app->add_option("--pipeline", f.pipeline,
+                    "the steps: {\"steps\":[{\"skill\":..., \"params\":{...}}]} or the array")
+        ->type_name("FILE.json")
+        ->group(steps);
+    app->add_option("--skill", f.skills, "a step (repeatable), instead of --pipeline")
+        ->type_name("NAME[=JSON]")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(steps);
+    const char* pace = "Pace and order";
+    app->add_option("--concurrency", f.concurrency,
+                    "most tasks in flight (default 64); backs off on 429")
+        ->type_name("N")
+        ->group(pace);
+    app->add_option("--rate", f.rate, "requests per second, submits and polls (default unlimited)")
+        ->type_name("R")
+        ->group(pace);
+    app->add_option("--connections", f.connections, "connections to the service (default 32)")
+        ->type_name("C")
+        ->group(pace);
+    app->add_option("--task-timeout", f.task_timeout,
+                    "bound each item from submit to outcome (default 1h; a bare\nnumber is "
+                    "seconds); past it the item ends ERROR and --resume\nwaits on it again")
+        ->type_name("DURATION")
+        ->group(pace);
+    app->add_flag("--ordered", f.ordered, "write outcomes in input order")->group(pace);
+    app->add_option("--shard", f.shard,
+                    "process only lines with (line number - 1) % N == K, 0 <= K < N")
+        ->type_name("K/N")
+        ->group(pace);
+    app->add_flag("--fail-fast", f.fail_fast, "stop submitting at the first failed item")
+        ->group(pace);
+    app->add_option("--progress", f.progress,
+                    "a live bar on a terminal, status lines otherwise (default auto)")
+        ->type_name("auto|always|never")
+        ->group(pace);
+    return app;
+}
+
+// A number of at least `low`, with the flag and the text in the message.
+double number_of(const std::string& flag, const std::string& text, double low) {
+    double n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || !(n >= low) || !std::isfinite(n) ||
+        n > 1e9)
+        usage_error(flag + ": '" + text +
+                    "' is not a number >= " + std::to_string(static_cast<int>(low)));
+    return n;
+}
+
+void read_shard(const std::string& text, batch_arguments& out) {
+    auto slash = text.find('/');
+    std::uint64_t k = 0, n = 0;
+    bool ok =
+        slash != std::string::npos &&
+        std::from_chars(text.data(), text.data() + slash, k).ec == std::errc{} &&
+        std::from_chars(text.data() + slash + 1, text.data() + text.size(), n).ec == std::errc{};
+    if (!ok || n == 0 || k >= n)
+        usage_error("--shard takes K/N with 0 <= K < N, e.g. --shard 0/4");
+    out.shard_index = k;
+    out.shard_count = n;
+}
+
+std::chrono::milliseconds task_timeout_of(const std::string& text) {
+    std::chrono::microseconds d{};
+    try {
+        d = common::parse_duration_or_seconds(text);
+    } catch (const std::invalid_argument& e) {
+        usage_error(std::string("--task-timeout: ") + e.what());
+    }
+    if (d.count() <= 0)
+        usage_error("--task-timeout must be positive");
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(d),
+                    std::chrono::milliseconds{1});
 }
 
 } // namespace
@@ -55,140 +200,59 @@ pipeline read_pipeline_file(const std::string& path) {
 }
 
 std::string batch_usage() {
-    return R"(Usage: oneai [global flags] batch INPUT.jsonl [flags]
+    batch_flags f;
+    return make_app(f)->help();
+}
 
-Runs the pipeline over every line of INPUT.jsonl. A line is a JSON string (the text)
-or an object with one of "text", "url", "file", "conversation", an optional "id", and
-any other fields, which are echoed into the output. Output lines (JSONL, stdout by
-default): index, id, task_id, status, result or error, timings, echoed fields.
-
-  INPUT.jsonl may be - (standard input); pipes and FIFOs are read once, streamed.
-
-  -o, --output FILE        write outcomes here (appended to on --resume); refused
-                           when it is the input or the journal, or not empty
-                           without --resume or --overwrite
-  --pipeline FILE.json     the steps: {"steps":[{"skill":..., "params":{...}}]} or the array
-  --skill NAME[=JSON]      a step (repeatable), instead of --pipeline
-  --concurrency N          most tasks in flight (default 64); backs off on 429
-  --rate R                 requests per second, submits and polls (default unlimited)
-  --connections C          connections to the service (default 32)
-  --journal FILE           journal for --resume (default OUTPUT.journal when -o is given);
-                           locked while the batch runs: a second batch on it is refused
-  --resume                 finish an interrupted batch: skip finished items, wait on
-                           submitted ones by task id, retry ERROR items, submit the rest
-  --overwrite              start over: empty the output and the journal first
-  --resubmit-unknown       on --resume, resubmit items whose submit answer was lost
-                           (the service may then run them twice)
-  --ordered                write outcomes in input order
-  --shard K/N              process only lines with (line number - 1) % N == K, 0 <= K < N
-  --progress auto|always|never   a live bar on a terminal, status lines otherwise
-  --fail-fast              stop submitting at the first failed item
-  --task-timeout DURATION  bound each item from submit to outcome (default 1h); past it
-                           the item ends ERROR and --resume waits on it again
-  --fsync                  survive power loss, not just a killed process: sync the
-                           journal before submits and the output before finish records
-  --files-under DIR        let "file" paths point under DIR (repeatable); by default
-                           they must stay under the input file's folder
-
-A 429 means "later": refused submits wait and go again for as long as the batch runs.
-Ctrl-C once: stop submitting and drain what is in flight; twice: stop now. SIGTERM and
-SIGHUP stop now. The global --timeout bounds the whole run (then it stops now, exit 5).
-Either way --resume finishes the job. Exit status: 0 every item completed, 3 some item
-failed or ended in an error, 2 usage or files refused, 1 the output could not be
-written, 5 --timeout, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
-)";
+std::vector<std::string> batch_flag_names() {
+    batch_flags f;
+    return common::flag_names(*make_app(f));
 }
 
 batch_arguments parse_batch_arguments(std::span<const std::string_view> args) {
     batch_arguments out;
-    bool have_pipeline_file = false, have_skill = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view a = args[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= args.size())
-                usage_error(std::string(a) + " needs a value");
-            return args[++i];
-        };
-        auto number = [&](double low) {
-            std::string_view v = value();
-            double n = 0;
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-            if (ec != std::errc{} || end != v.data() + v.size() || !(n >= low) ||
-                !std::isfinite(n) || n > 1e9)
-                usage_error(std::string(a) + ": '" + std::string(v) +
-                            "' is not a number >= " + std::to_string(static_cast<int>(low)));
-            return n;
-        };
-        if (a == "--help" || a == "-h")
-            out.show_help = true;
-        else if (a == "-o" || a == "--output")
-            out.output_path = value();
-        else if (a == "--pipeline") {
-            out.options.pipeline = read_pipeline_file(std::string(value()));
-            have_pipeline_file = true;
-        } else if (a == "--skill") {
-            add_skill_step(out.options.pipeline, value());
-            have_skill = true;
-        } else if (a == "--concurrency")
-            out.options.concurrency = static_cast<std::size_t>(number(1));
-        else if (a == "--rate")
-            out.options.rate = number(0);
-        else if (a == "--connections")
-            out.connections = static_cast<std::size_t>(number(1));
-        else if (a == "--journal")
-            out.journal_path = value();
-        else if (a == "--resume")
-            out.resume = true;
-        else if (a == "--overwrite")
-            out.overwrite = true;
-        else if (a == "--fsync")
-            out.options.fsync = true;
-        else if (a == "--files-under")
-            out.files_under.emplace_back(value());
-        else if (a == "--task-timeout") {
-            std::string_view v = value();
-            try {
-                auto d = common::parse_duration(v);
-                if (d.count() <= 0)
-                    usage_error("--task-timeout must be positive");
-                out.options.task_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(d);
-                if (out.options.task_timeout.count() == 0)
-                    out.options.task_timeout = std::chrono::milliseconds{1};
-            } catch (const std::invalid_argument& e) {
-                usage_error(std::string("--task-timeout: ") + e.what());
-            }
-        } else if (a == "--resubmit-unknown")
-            out.options.resubmit_unknown = true;
-        else if (a == "--ordered")
-            out.options.ordered = true;
-        else if (a == "--fail-fast")
-            out.options.fail_fast = true;
-        else if (a == "--progress") {
-            out.progress = value();
-            if (out.progress != "auto" && out.progress != "always" && out.progress != "never")
-                usage_error("--progress takes auto, always or never");
-        } else if (a == "--shard") {
-            std::string_view v = value();
-            auto slash = v.find('/');
-            std::uint64_t k = 0, n = 0;
-            bool ok =
-                slash != std::string_view::npos &&
-                std::from_chars(v.data(), v.data() + slash, k).ec == std::errc{} &&
-                std::from_chars(v.data() + slash + 1, v.data() + v.size(), n).ec == std::errc{};
-            if (!ok || n == 0 || k >= n)
-                usage_error("--shard takes K/N with 0 <= K < N, e.g. --shard 0/4");
-            out.shard_index = k;
-            out.shard_count = n;
-        } else if ((a == "-" || !a.starts_with("-")) && out.input_path.empty())
-            out.input_path = a;
-        else
-            usage_error("unknown batch flag '" + std::string(a) + "'");
-    }
+    batch_flags f;
+    auto app = make_app(f);
+    const auto extra = [](const std::string& a) {
+        if (a.starts_with("-") && a != "-")
+            return "unknown batch flag '" + a.substr(0, a.find('=')) + "'";
+        return "unexpected argument '" + a + "' (one INPUT.jsonl only)";
+    };
+    out.show_help = common::parse_flags(*app, args, extra);
     if (out.show_help)
         return out;
+    out.input_path = f.input;
+    out.output_path = f.output;
+    out.journal_path = f.journal;
+    if (!f.pipeline.empty())
+        out.options.pipeline = read_pipeline_file(f.pipeline);
+    for (const auto& s : f.skills)
+        add_skill_step(out.options.pipeline, s);
+    if (app->count("--concurrency"))
+        out.options.concurrency =
+            static_cast<std::size_t>(number_of("--concurrency", f.concurrency, 1));
+    if (app->count("--rate"))
+        out.options.rate = number_of("--rate", f.rate, 0);
+    if (app->count("--connections"))
+        out.connections = static_cast<std::size_t>(number_of("--connections", f.connections, 1));
+    if (app->count("--task-timeout"))
+        out.options.task_timeout = task_timeout_of(f.task_timeout);
+    if (app->count("--shard"))
+        read_shard(f.shard, out);
+    if (f.progress != "auto" && f.progress != "always" && f.progress != "never")
+        usage_error("--progress takes auto, always or never");
+    out.progress = f.progress;
+    out.resume = f.resume;
+    out.overwrite = f.overwrite;
+    out.files_under = f.files_under;
+    out.options.fsync = f.fsync;
+    out.options.resubmit_unknown = f.resubmit_unknown;
+    out.options.ordered = f.ordered;
+    out.options.fail_fast = f.fail_fast;
+
     if (out.input_path.empty())
         usage_error("batch needs an INPUT.jsonl");
-    if (have_pipeline_file && have_skill) // they would silently mix: refuse
+    if (!f.pipeline.empty() && !f.skills.empty()) // they would silently mix: refuse
         usage_error("give --pipeline or --skill, not both");
     if (out.options.pipeline.steps().empty())
         usage_error("batch needs --pipeline FILE.json or at least one --skill");

@@ -30,6 +30,8 @@ struct batch_arguments {
 /// Throws std::invalid_argument with a message for people.
 batch_arguments parse_batch_arguments(std::span<const std::string_view> args);
 std::string batch_usage();
+/// Every flag of `oneai batch`, for shell completion.
+std::vector<std::string> batch_flag_names();
 /// The steps of a --pipeline FILE.json ({"steps":[...]} or the array); throws
 /// std::invalid_argument naming the file.
 pipeline read_pipeline_file(const std::string& path);

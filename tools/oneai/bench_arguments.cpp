@@ -4,6 +4,7 @@
 #include "batch_arguments.hpp"
 #include "batch_lines.hpp"
 
+#include "common/command_line_flags.hpp"
 #include "common/duration_text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,8 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace oneai::cli {
@@ -77,6 +80,55 @@ std::vector<input> read_inputs(const std::string& path) {
     return out;
 }
 
+// What the flags hold while CLI11 parses them; checked and converted after.
+struct bench_flags {
+    bool help = false;
+    std::optional<double> rate;
+    std::optional<std::size_t> concurrency;
+    std::string arrivals = "constant", mode = "async";
+    std::optional<std::string> duration, warmup, text, input_path, words, pipeline_path;
+    std::optional<std::uint64_t> requests;
+    std::vector<std::string> skills, fail_if;
+    std::optional<std::size_t> max_in_flight;
+    std::optional<std::uint64_t> seed;
+    std::string label;
+};
+
+std::unique_ptr<CLI::App> make_app(bench_flags& f, bench_arguments& out) {
+    auto app = std::make_unique<CLI::App>("oneai bench", "oneai bench");
+    app->set_help_flag(); // --help is ours: the usage above
+    app->add_flag("-h,--help", f.help);
+    auto* rate_opt = app->add_option("--rate", f.rate)->check(CLI::PositiveNumber);
+    auto* concurrency_opt =
+        app->add_option("--concurrency", f.concurrency)->check(CLI::PositiveNumber);
+    rate_opt->excludes(concurrency_opt);
+    app->add_option("--arrivals", f.arrivals)->check(CLI::IsMember({"constant", "poisson"}));
+    app->add_option("--duration", f.duration);
+    app->add_option("--requests", f.requests)->check(CLI::PositiveNumber);
+    app->add_option("--warmup", f.warmup);
+    auto* text_opt = app->add_option("--text", f.text);
+    auto* input_opt = app->add_option("--input", f.input_path);
+    auto* words_opt = app->add_option("--words", f.words);
+    text_opt->excludes(input_opt)->excludes(words_opt);
+    input_opt->excludes(words_opt);
+    auto* skill_opt = app->add_option("--skill", f.skills)->take_all();
+    skill_opt->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app->add_option("--pipeline", f.pipeline_path)->excludes(skill_opt);
+    app->add_option("--mode", f.mode)->check(CLI::IsMember({"async", "sync"}));
+    app->add_option("--max-in-flight", f.max_in_flight)->check(CLI::PositiveNumber);
+    app->add_option("--connections", out.connections)->check(CLI::PositiveNumber);
+    app->add_option("--seed", f.seed);
+    app->add_option("--report", out.report_path);
+    app->add_option("--html", out.html_path);
+    app->add_option("--fail-if", f.fail_if)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app->add_option("--progress", out.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+    app->add_option("--label", f.label);
+    app->add_flag("--emulator", out.use_emulator);
+    app->add_option("--emulator-latency", out.emulator_latency);
+    app->add_option("--emulator-workers", out.emulator_workers)->check(CLI::PositiveNumber);
+    return app;
+}
+
 } // namespace
 
 std::string bench_usage() {
@@ -127,112 +179,78 @@ abandons them. The report and summary are written either way. Exit status: 0 don
 )";
 }
 
+std::vector<std::string> bench_flag_names() {
+    bench_flags f;
+    bench_arguments out;
+    return common::flag_names(*make_app(f, out));
+}
+
 bench_arguments parse_bench_arguments(std::span<const std::string_view> args) {
     bench_arguments out;
     load::load_options& o = out.load;
-    CLI::App app{"oneai bench", "oneai bench"};
-    app.set_help_flag(); // --help is ours: the usage above
-    bool help = false;
-    app.add_flag("-h,--help", help);
-    std::optional<double> rate;
-    std::optional<std::size_t> concurrency;
-    std::string arrivals = "constant", mode = "async";
-    std::optional<std::string> duration, warmup, text, input_path, words, pipeline_path;
-    std::optional<std::uint64_t> requests;
-    std::vector<std::string> skills, fail_if;
-    std::optional<std::size_t> max_in_flight;
-    std::optional<std::uint64_t> seed;
-    std::string label;
-    auto* rate_opt = app.add_option("--rate", rate)->check(CLI::PositiveNumber);
-    auto* concurrency_opt =
-        app.add_option("--concurrency", concurrency)->check(CLI::PositiveNumber);
-    rate_opt->excludes(concurrency_opt);
-    app.add_option("--arrivals", arrivals)->check(CLI::IsMember({"constant", "poisson"}));
-    app.add_option("--duration", duration);
-    app.add_option("--requests", requests)->check(CLI::PositiveNumber);
-    app.add_option("--warmup", warmup);
-    auto* text_opt = app.add_option("--text", text);
-    auto* input_opt = app.add_option("--input", input_path);
-    auto* words_opt = app.add_option("--words", words);
-    text_opt->excludes(input_opt)->excludes(words_opt);
-    input_opt->excludes(words_opt);
-    auto* skill_opt = app.add_option("--skill", skills)->take_all();
-    skill_opt->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app.add_option("--pipeline", pipeline_path)->excludes(skill_opt);
-    app.add_option("--mode", mode)->check(CLI::IsMember({"async", "sync"}));
-    app.add_option("--max-in-flight", max_in_flight)->check(CLI::PositiveNumber);
-    app.add_option("--connections", out.connections)->check(CLI::PositiveNumber);
-    app.add_option("--seed", seed);
-    app.add_option("--report", out.report_path);
-    app.add_option("--html", out.html_path);
-    app.add_option("--fail-if", fail_if)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app.add_option("--progress", out.progress)->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_option("--label", label);
-    app.add_flag("--emulator", out.use_emulator);
-    app.add_option("--emulator-latency", out.emulator_latency);
-    app.add_option("--emulator-workers", out.emulator_workers)->check(CLI::PositiveNumber);
-
+    bench_flags f;
+    auto app = make_app(f, out);
     std::vector<std::string> storage(args.begin(), args.end());
     std::vector<const char*> argv{"oneai bench"};
     for (const auto& a : storage)
         argv.push_back(a.c_str());
     try {
-        app.parse(static_cast<int>(argv.size()), argv.data());
+        app->parse(static_cast<int>(argv.size()), argv.data());
     } catch (const CLI::ParseError& e) {
         usage_error(e.what());
     }
-    if (help) {
+    if (f.help) {
         out.show_help = true;
         return out;
     }
 
-    if (rate)
-        o.rate = *rate;
-    if (concurrency)
-        o.concurrency = *concurrency;
-    if (!rate && !concurrency)
+    if (f.rate)
+        o.rate = *f.rate;
+    if (f.concurrency)
+        o.concurrency = *f.concurrency;
+    if (!f.rate && !f.concurrency)
         usage_error("needs --rate R (open loop) or --concurrency C (closed loop)");
     o.arrivals =
-        arrivals == "poisson" ? load::arrival_process::poisson : load::arrival_process::constant;
-    if (arrivals == "poisson" && !rate)
+        f.arrivals == "poisson" ? load::arrival_process::poisson : load::arrival_process::constant;
+    if (f.arrivals == "poisson" && !f.rate)
         usage_error("--arrivals goes with --rate");
-    if (duration)
-        o.duration = duration_of("--duration", *duration);
-    if (requests)
-        o.requests = *requests;
-    if (!duration && !requests)
+    if (f.duration)
+        o.duration = duration_of("--duration", *f.duration);
+    if (f.requests)
+        o.requests = *f.requests;
+    if (!f.duration && !f.requests)
         usage_error("needs --duration D or --requests N");
-    if (duration && o.duration.count() <= 0)
+    if (f.duration && o.duration.count() <= 0)
         usage_error("--duration must be positive");
-    if (warmup)
-        o.warmup = duration_of("--warmup", *warmup);
-    if (text)
-        o.text = *text;
-    else if (input_path)
-        o.inputs = read_inputs(*input_path);
-    else if (words)
-        read_words(*words, o);
+    if (f.warmup)
+        o.warmup = duration_of("--warmup", *f.warmup);
+    if (f.text)
+        o.text = *f.text;
+    else if (f.input_path)
+        o.inputs = read_inputs(*f.input_path);
+    else if (f.words)
+        read_words(*f.words, o);
     else
         o.words_min = o.words_max = 100; // the default input: generated text of 100 words
-    if (pipeline_path)
-        o.pipeline = read_pipeline_file(*pipeline_path);
-    for (const auto& s : skills)
+    if (f.pipeline_path)
+        o.pipeline = read_pipeline_file(*f.pipeline_path);
+    for (const auto& s : f.skills)
         add_skill_step(o.pipeline, s);
     if (o.pipeline.steps().empty())
         o.pipeline.summarize();
-    o.mode = mode == "sync" ? load::run_mode::sync : load::run_mode::async;
-    if (max_in_flight)
-        o.max_in_flight = *max_in_flight;
-    if (seed)
-        o.seed = *seed;
-    for (const auto& expression : fail_if) {
+    o.mode = f.mode == "sync" ? load::run_mode::sync : load::run_mode::async;
+    if (f.max_in_flight)
+        o.max_in_flight = *f.max_in_flight;
+    if (f.seed)
+        o.seed = *f.seed;
+    for (const auto& expression : f.fail_if) {
         std::string why;
         auto t = load::threshold::parse(expression, why);
         if (!t)
             usage_error("--fail-if: " + why);
         out.thresholds.push_back(std::move(*t));
     }
-    o.label = label;
+    o.label = f.label;
     try {
         o.check();
     } catch (const std::invalid_argument& e) {

@@ -29,5 +29,7 @@ struct bench_arguments {
 /// Throws std::invalid_argument with a message for people.
 bench_arguments parse_bench_arguments(std::span<const std::string_view> args);
 std::string bench_usage();
+/// Every flag of a bench run, for shell completion.
+std::vector<std::string> bench_flag_names();
 
 } // namespace oneai::cli

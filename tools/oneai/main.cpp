@@ -3,6 +3,7 @@
 #include "arguments.hpp"
 #include "batch_command.hpp"
 #include "bench_command.hpp"
+#include "completion_script.hpp"
 #include "exit_codes.hpp"
 #include "result_printer.hpp"
 
@@ -52,6 +53,10 @@ int run_emulator(const cli::arguments& args) {
     }
     if (cl.show_help) {
         std::cout << emulator::command_line_usage("oneai emulator");
+        return cli::exit_ok;
+    }
+    if (cl.show_version) {
+        std::cout << "oneai " ONEAI_VERSION "\n";
         return cli::exit_ok;
     }
     asio::io_context io{1};
@@ -180,7 +185,15 @@ int main(int argc, char** argv) {
         return cli::exit_usage;
     }
     if (args.show_help) {
-        std::cout << cli::usage();
+        std::cout << args.help_text;
+        return cli::exit_ok;
+    }
+    if (args.show_version) {
+        std::cout << "oneai " ONEAI_VERSION "\n";
+        return cli::exit_ok;
+    }
+    if (!args.completion.empty()) {
+        std::cout << cli::bash_completion_script();
         return cli::exit_ok;
     }
     if (args.command == "emulator")

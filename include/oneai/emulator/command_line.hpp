@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace oneai::emulator {
 
@@ -23,5 +24,8 @@ command_line parse_command_line(std::span<const std::string_view> args);
 
 /// The --help text.
 std::string command_line_usage(std::string_view program);
+
+/// Every flag name ("--port", ...), for shell completion.
+std::vector<std::string> command_line_flag_names();
 
 } // namespace oneai::emulator
