@@ -1,208 +1,260 @@
 #include <oneai/emulator/command_line.hpp>
 
-#include "common/duration_text.hpp"
+#include "flag_values.hpp"
 
-#include <charconv>
+#include "common/command_line_flags.hpp"
+
+#include <CLI/CLI.hpp>
+
 #include <functional>
-#include <map>
+#include <memory>
 #include <stdexcept>
 
 namespace oneai::emulator {
 namespace {
 
-template <typename Number>
-Number parse_number(std::string_view flag, std::string_view text, Number low, Number high) {
-    Number value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < low || value > high)
-        throw std::invalid_argument(std::string(flag) + ": '" + std::string(text) +
-                                    "' is not a number from " + std::to_string(low) + " to " +
-                                    std::to_string(high));
-    return value;
-}
-
-double parse_probability(std::string_view flag, std::string_view text) {
-    return parse_number<double>(flag, text, 0.0, 1.0);
-}
-
-std::size_t parse_size(std::string_view flag, std::string_view text) {
-    std::size_t multiplier = 1;
-    if (!text.empty() && (text.back() == 'K' || text.back() == 'M' || text.back() == 'G')) {
-        multiplier = text.back() == 'K'   ? 1024
-                     : text.back() == 'M' ? 1024 * 1024
-                                          : 1024 * 1024 * 1024;
-        text.remove_suffix(1);
-    }
-    return parse_number<std::size_t>(flag, text, 1, std::size_t{1} << 40) * multiplier;
-}
-
-template <typename Duration>
-Duration parse_flag_duration(std::string_view flag, std::string_view text) {
-    try {
-        return std::chrono::duration_cast<Duration>(common::parse_duration(text));
-    } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(std::string(flag) + ": " + e.what());
-    }
-}
-
 using setter = std::function<void(config&, std::string_view flag, std::string_view value)>;
 
-const std::map<std::string_view, setter>& value_flags() {
-    static const std::map<std::string_view, setter> flags = {
-        {"--address", [](config& c, auto, auto v) { c.address = v; }},
-        {"--port",
-         [](config& c, auto f, auto v) { c.port = parse_number<std::uint16_t>(f, v, 0, 65535); }},
-        {"--workers", [](config& c, auto f,
-                         auto v) { c.workers = parse_number<std::size_t>(f, v, 0, 100'000'000); }},
-        {"--latency",
+// One flag: what it sets, and what its help says. The table is the flags'
+// only home: the parser, the help and the completion all read it.
+struct flag {
+    const char* name;
+    const char* value_name;
+    const char* group;
+    const char* help;
+    setter set;
+    bool repeatable = false;
+    const char* environment = nullptr;
+};
+
+const setter set_latency = [](config& c, std::string_view f, std::string_view v) {
+    try {
+        c.latency = latency_model::parse(v);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(f) + ": " + e.what());
+    }
+};
+
+const setter set_retry_after_form = [](config& c, std::string_view f, std::string_view v) {
+    using enum config::retry_after_format;
+    if (v == "seconds")
+        c.retry_after_form = seconds;
+    else if (v == "imf-date")
+        c.retry_after_form = imf_date;
+    else if (v == "rfc850-date")
+        c.retry_after_form = rfc850_date;
+    else if (v == "asctime-date")
+        c.retry_after_form = asctime_date;
+    else
+        throw std::invalid_argument(std::string(f) +
+                                    ": must be seconds, imf-date, rfc850-date or asctime-date");
+};
+
+const setter set_failed_error_in = [](config& c, std::string_view f, std::string_view v) {
+    using enum config::failed_error_field;
+    if (v == "both")
+        c.failed_error_in = both;
+    else if (v == "error")
+        c.failed_error_in = error_only;
+    else if (v == "result")
+        c.failed_error_in = result_only;
+    else
+        throw std::invalid_argument(std::string(f) + ": must be both, error or result");
+};
+
+const setter add_fault = [](config& c, std::string_view f, std::string_view v) {
+    try {
+        c.faults.scheduled.push_back(scheduled_fault::parse(v));
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(f) + ": " + e.what());
+    }
+};
+
+constexpr const char* server = "Server";
+constexpr const char* tasks = "Tasks";
+constexpr const char* keys = "Keys and limits";
+constexpr const char* randomness = "Randomness";
+constexpr const char* faults = "Faults (random ones drawn from --seed)";
+
+const std::vector<flag>& flags() {
+    static const std::vector<flag> table = {
+        {"--address", "ADDR", server, "listen address (default 127.0.0.1)",
+         [](config& c, auto, auto v) { c.address = v; }, false, "ONEAI_EMULATOR_ADDRESS"},
+        {"--port", "N", server, "listen port, 0 for any free one (default 8080)",
          [](config& c, auto f, auto v) {
-             try {
-                 c.latency = latency_model::parse(v);
-             } catch (const std::invalid_argument& e) {
-                 throw std::invalid_argument(std::string(f) + ": " + e.what());
-             }
-         }},
-        {"--ttl", [](config& c, auto f,
-                     auto v) { c.ttl = parse_flag_duration<std::chrono::milliseconds>(f, v); }},
-        {"--api-key",
+             c.port = static_cast<std::uint16_t>(parse_whole_number(f, v, 0, 65535));
+         },
+         false, "ONEAI_EMULATOR_PORT"},
+        {"--tls-cert", "FILE", server, "serve HTTPS with this PEM certificate (and --tls-key)",
+         [](config& c, auto, auto v) { c.tls_cert_file = v; }},
+        {"--tls-key", "FILE", server, "the PEM key of --tls-cert",
+         [](config& c, auto, auto v) { c.tls_key_file = v; }},
+        {"--body-limit", "BYTES", server,
+         "largest request body, K/M/G suffixes (default 32M); larger: 413",
+         [](config& c, auto f, auto v) { c.body_limit = parse_size(f, v); }},
+        {"--header-limit", "BYTES", server, "largest header block (default 16K); larger: 431",
+         [](config& c, auto f, auto v) { c.header_limit = parse_size(f, v); }},
+        {"--idle-timeout", "DURATION", server,
+         "close idle keep-alive connections (default 60s; a short one,\n200ms, tests how a "
+         "client reuses kept-alive connections)",
          [](config& c, auto f, auto v) {
-             if (v.empty())
-                 throw std::invalid_argument(std::string(f) + ": the key must not be empty");
-             c.api_keys.emplace_back(v);
+             c.idle_timeout = parse_flag_duration(f, v);
+             if (c.idle_timeout.count() <= 0)
+                 throw std::invalid_argument(std::string(f) + ": must be at least 1ms");
          }},
-        {"--max-concurrent-jobs",
+        {"--max-connections", "N", server,
+         "open connections (default 10000); further ones are closed\nas soon as they are "
+         "accepted. When the process runs out of\nfile descriptors, accepting pauses 100 ms "
+         "and tries again",
          [](config& c, auto f, auto v) {
-             c.max_concurrent_jobs = parse_number<std::size_t>(f, v, 0, 100'000'000);
+             c.max_connections = parse_whole_number(f, v, 1, 10'000'000);
          }},
-        {"--retry-after",
-         [](config& c, auto f, auto v) {
-             c.retry_after = std::chrono::seconds{parse_number<long>(f, v, 0, 86400)};
-         }},
-        {"--retry-after-form",
-         [](config& c, auto f, auto v) {
-             using enum config::retry_after_format;
-             if (v == "seconds")
-                 c.retry_after_form = seconds;
-             else if (v == "imf-date")
-                 c.retry_after_form = imf_date;
-             else if (v == "rfc850-date")
-                 c.retry_after_form = rfc850_date;
-             else if (v == "asctime-date")
-                 c.retry_after_form = asctime_date;
-             else
-                 throw std::invalid_argument(
-                     std::string(f) + ": must be seconds, imf-date, rfc850-date or asctime-date");
-         }},
-        {"--failed-error-in",
-         [](config& c, auto f, auto v) {
-             using enum config::failed_error_field;
-             if (v == "both")
-                 c.failed_error_in = both;
-             else if (v == "error")
-                 c.failed_error_in = error_only;
-             else if (v == "result")
-                 c.failed_error_in = result_only;
-             else
-                 throw std::invalid_argument(std::string(f) + ": must be both, error or result");
-         }},
-        {"--fault",
-         [](config& c, auto f, auto v) {
-             try {
-                 c.faults.scheduled.push_back(scheduled_fault::parse(v));
-             } catch (const std::invalid_argument& e) {
-                 throw std::invalid_argument(std::string(f) + ": " + e.what());
-             }
-         }},
-        {"--submit-status",
+
+        {"--workers", "N", tasks,
+         "processing slots; more tasks wait QUEUED (default 256,\n0 = unlimited)",
+         [](config& c, auto f, auto v) { c.workers = parse_whole_number(f, v, 0, 100'000'000); }},
+        {"--latency", "SPEC", tasks,
+         "processing time: fixed:200ms (default), uniform:100ms..2s,\nlognormal:2s,0.6 (median, "
+         "sigma); append +1ms/word for a\nper-word cost",
+         set_latency},
+        {"--ttl", "DURATION", tasks, "finished tasks are kept this long, then 404 (default 1h)",
+         [](config& c, auto f, auto v) { c.ttl = parse_flag_duration(f, v); }},
+        {"--submit-status", "200|202", tasks,
+         "HTTP status of an accepted async submit (default 200)",
          [](config& c, auto f, auto v) {
              if (v != "200" && v != "202")
                  throw std::invalid_argument(std::string(f) + ": must be 200 or 202");
              c.submit_status_202 = v == "202";
          }},
-        {"--seed",
+        {"--failed-error-in", "both|error|result", tasks,
+         "where a FAILED task's error object goes (default both; the\ndocs say error, the SDKs "
+         "read result): one of them is strict",
+         set_failed_error_in},
+        {"--max-stored-tasks", "N", tasks,
+         "tasks kept at once, finished ones included (default 1000000);\nbeyond it submits are "
+         "refused with 503 / 50002 (nothing is\nevicted: a result a client has not read yet is "
+         "never lost)\nuntil finished tasks expire after --ttl",
          [](config& c, auto f, auto v) {
-             c.seed = parse_number<std::uint64_t>(f, v, 0, UINT64_MAX);
+             c.max_stored_tasks = parse_whole_number(f, v, 1, 1'000'000'000);
+         }},
+        {"--max-csv-rows", "N", tasks,
+         "rows of a CSV input processed (default 100000); more: 400 / 40008",
+         [](config& c, auto f, auto v) {
+             c.max_csv_rows = parse_whole_number(f, v, 1, 1'000'000'000);
+         }},
+
+        {"--api-key", "KEY", keys,
+         "accept only this key (repeatable); default: any non-empty key.\nWith keys given, a "
+         "task is visible only to the key that\nsubmitted it (other keys get 404 / 40400)",
+         [](config& c, auto f, auto v) {
+             if (v.empty())
+                 throw std::invalid_argument(std::string(f) + ": the key must not be empty");
+             c.api_keys.emplace_back(v);
+         },
+         true},
+        {"--max-concurrent-jobs", "N", keys,
+         "queued+running jobs per key; above it 429 / 60009\n(default 0 = no limit)",
+         [](config& c, auto f, auto v) {
+             c.max_concurrent_jobs = parse_whole_number(f, v, 0, 100'000'000);
+         }},
+        {"--retry-after", "SECONDS", keys, "send Retry-After with 429 answers",
+         [](config& c, auto f, auto v) {
+             c.retry_after = std::chrono::seconds{parse_whole_number(f, v, 0, 86400)};
+         }},
+        {"--retry-after-form", "FORM", keys,
+         "seconds (default), or an HTTP-date that many seconds ahead\n(rounded up to a whole "
+         "second): imf-date, rfc850-date,\nasctime-date",
+         set_retry_after_form},
+
+        {"--seed", "N", randomness,
+         "seed of latencies and faults (default 1). Task and request ids\ncome from the "
+         "system's CSPRNG unless --seed is given; with it\nthey are drawn from the seed, so a "
+         "run repeats exactly.\nLatencies, request faults and task failures each draw from "
+         "a\ngenerator of their own: the Nth request's faults depend only\non the seed and N, "
+         "never on latencies or ids",
+         [](config& c, auto f, auto v) {
+             c.seed = parse_whole_number(f, v, 0, UINT64_MAX);
              c.seeded_ids = true; // a reproducible run repeats its ids too
          }},
-        {"--task-failure-rate",
+
+        {"--task-failure-rate", "P", faults, "tasks end FAILED (50000)",
          [](config& c, auto f, auto v) { c.faults.task_failure_rate = parse_probability(f, v); }},
-        {"--http-500-rate",
+        {"--http-500-rate", "P", faults, "requests answered 500 / 50000",
          [](config& c, auto f, auto v) { c.faults.http_500_rate = parse_probability(f, v); }},
-        {"--http-503-rate",
+        {"--http-503-rate", "P", faults, "requests answered 503 / 50002",
          [](config& c, auto f, auto v) { c.faults.http_503_rate = parse_probability(f, v); }},
-        {"--reset-rate",
+        {"--reset-rate", "P", faults,
+         "requests processed, then the connection is reset (lost response)",
          [](config& c, auto f, auto v) { c.faults.reset_rate = parse_probability(f, v); }},
-        {"--slow-rate",
+        {"--slow-rate", "P", faults, "answers delayed by --slow-delay",
          [](config& c, auto f, auto v) { c.faults.slow_rate = parse_probability(f, v); }},
-        {"--slow-delay",
-         [](config& c, auto f, auto v) {
-             c.faults.slow_delay = parse_flag_duration<std::chrono::milliseconds>(f, v);
-         }},
-        {"--storm-every",
-         [](config& c, auto f, auto v) {
-             c.faults.storm_every = parse_flag_duration<std::chrono::milliseconds>(f, v);
-         }},
-        {"--storm-length",
-         [](config& c, auto f, auto v) {
-             c.faults.storm_length = parse_flag_duration<std::chrono::milliseconds>(f, v);
-         }},
-        {"--tls-cert", [](config& c, auto, auto v) { c.tls_cert_file = v; }},
-        {"--tls-key", [](config& c, auto, auto v) { c.tls_key_file = v; }},
-        {"--body-limit", [](config& c, auto f, auto v) { c.body_limit = parse_size(f, v); }},
-        {"--header-limit", [](config& c, auto f, auto v) { c.header_limit = parse_size(f, v); }},
-        {"--max-stored-tasks",
-         [](config& c, auto f, auto v) {
-             c.max_stored_tasks = parse_number<std::size_t>(f, v, 1, 1'000'000'000);
-         }},
-        {"--max-csv-rows",
-         [](config& c, auto f, auto v) {
-             c.max_csv_rows = parse_number<std::size_t>(f, v, 1, 1'000'000'000);
-         }},
-        {"--max-connections",
-         [](config& c, auto f, auto v) {
-             c.max_connections = parse_number<std::size_t>(f, v, 1, 10'000'000);
-         }},
-        {"--idle-timeout",
-         [](config& c, auto f, auto v) {
-             c.idle_timeout = parse_flag_duration<std::chrono::milliseconds>(f, v);
-             if (c.idle_timeout.count() <= 0)
-                 throw std::invalid_argument(std::string(f) + ": must be at least 1ms");
-         }},
+        {"--slow-delay", "DURATION", faults, "the delay of --slow-rate (default 2s)",
+         [](config& c, auto f, auto v) { c.faults.slow_delay = parse_flag_duration(f, v); }},
+        {"--storm-every", "DURATION", faults,
+         "with --storm-length: every submit in the first LENGTH of each\nEVERY period gets 429",
+         [](config& c, auto f, auto v) { c.faults.storm_every = parse_flag_duration(f, v); }},
+        {"--storm-length", "DURATION", faults, "see --storm-every",
+         [](config& c, auto f, auto v) { c.faults.storm_length = parse_flag_duration(f, v); }},
+        {"--fault", "FAULT:KIND#N|FAULT:first-KIND", faults,
+         "the Nth request of KIND gets FAULT, always (repeatable);\nFAULT: reset, slow, 429, "
+         "500, 503; KIND: post (submits, sync\nruns, uploads), get (task status) or any. "
+         "Requests are counted\nfrom 1 among authenticated API requests. Example:\n--fault "
+         "reset:first-post loses the answer of the first submit",
+         add_fault, true},
     };
-    return flags;
+    return table;
+}
+
+struct flag_values {
+    bool version = false;
+};
+
+std::unique_ptr<CLI::App> make_app(std::string_view program, config& cfg, flag_values& values) {
+    auto app = std::make_unique<CLI::App>(
+        "A local emulator of the One AI Pipeline API (sync, async, file upload, task\npolling) "
+        "for offline development, tests and load tests.",
+        std::string(program));
+    common::prepare_flags(*app, "Usage: " + std::string(program) + " [flags]");
+    app->footer("Observability:\n  GET /emulator/stats  counters: submits, polls, tasks by "
+                "state, detection delay, faults\n\nDurations: 500us, 250ms, 2s, 1.5m, 1h, or a "
+                "bare number of seconds.");
+    app->add_flag("--version", values.version, "print the version and exit");
+    for (const flag& f : flags()) {
+        const std::string name = f.name;
+        CLI::Option* option = nullptr;
+        if (f.repeatable) {
+            // Every occurrence, in order.
+            option = app->add_option_function<std::vector<std::string>>(
+                name,
+                [&cfg, &f](const std::vector<std::string>& all) {
+                    for (const auto& v : all)
+                        f.set(cfg, f.name, v);
+                },
+                f.help);
+            option->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        } else {
+            option = app->add_option_function<std::string>(
+                name, [&cfg, &f](const std::string& v) { f.set(cfg, f.name, v); }, f.help);
+        }
+        option->type_name(f.value_name)->group(f.group);
+        if (f.environment)
+            option->envname(f.environment);
+    }
+    return app;
 }
 
 } // namespace
 
 command_line parse_command_line(std::span<const std::string_view> args) {
     command_line out;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        if (arg == "--help" || arg == "-h") {
-            out.show_help = true;
-            continue;
-        }
-        if (arg == "--version") {
-            out.show_version = true;
-            continue;
-        }
-        std::string_view flag = arg, value;
-        bool inline_value = false;
-        if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
-            flag = arg.substr(0, eq);
-            value = arg.substr(eq + 1);
-            inline_value = true;
-        }
-        auto it = value_flags().find(flag);
-        if (it == value_flags().end())
-            throw std::invalid_argument("unknown flag '" + std::string(flag) + "' (see --help)");
-        if (!inline_value) {
-            if (i + 1 >= args.size())
-                throw std::invalid_argument(std::string(flag) + " needs a value");
-            value = args[++i];
-        }
-        it->second(out.cfg, flag, value);
-    }
+    flag_values values;
+    auto app = make_app("oneai-emulator", out.cfg, values);
+    out.show_help = common::parse_flags(*app, args, [](const std::string& a) {
+        return common::default_extra_message(a) + " (see --help)";
+    });
+    out.show_version = values.version;
+    if (out.show_help || out.show_version)
+        return out;
     if (out.cfg.tls_cert_file.empty() != out.cfg.tls_key_file.empty())
         throw std::invalid_argument("--tls-cert and --tls-key go together");
     if ((out.cfg.faults.storm_length.count() > 0) != (out.cfg.faults.storm_every.count() > 0))
@@ -211,82 +263,15 @@ command_line parse_command_line(std::span<const std::string_view> args) {
 }
 
 std::vector<std::string> command_line_flag_names() {
-    std::vector<std::string> names{"--help", "--version"};
-    for (const auto& [name, set] : value_flags())
-        names.emplace_back(name);
-    return names;
+    config cfg;
+    flag_values values;
+    return common::flag_names(*make_app("oneai-emulator", cfg, values));
 }
 
 std::string command_line_usage(std::string_view program) {
-    return "Usage: " + std::string(program) + R"( [flags]
-
-A local emulator of the One AI Pipeline API (sync, async, file upload, task
-polling) for offline development, tests and load tests.
-
-Server:
-  --address ADDR            listen address (default 127.0.0.1)
-  --port N                  listen port, 0 for any free one (default 8080)
-  --tls-cert FILE --tls-key FILE
-                            serve HTTPS with this PEM certificate and key
-  --body-limit BYTES        largest request body, K/M/G suffixes (default 32M); larger: 413
-  --header-limit BYTES      largest header block (default 16K); larger: 431
-  --idle-timeout DURATION   close idle keep-alive connections (default 60s; a short one,
-                            200ms, tests how a client reuses kept-alive connections)
-  --max-connections N       open connections (default 10000); further ones are closed
-                            as soon as they are accepted. When the process runs out of
-                            file descriptors, accepting pauses 100 ms and tries again
-
-Tasks:
-  --workers N               processing slots; more tasks wait QUEUED (default 256, 0 = unlimited)
-  --latency SPEC            processing time: fixed:200ms (default), uniform:100ms..2s,
-                            lognormal:2s,0.6 (median, sigma); append +1ms/word for a per-word cost
-  --ttl DURATION            finished tasks are kept this long, then 404 (default 1h)
-  --submit-status 200|202   HTTP status of an accepted async submit (default 200)
-  --failed-error-in both|error|result
-                            where a FAILED task's error object goes (default both; the
-                            docs say error, the SDKs read result): one of them is strict
-  --max-stored-tasks N      tasks kept at once, finished ones included (default 1000000);
-                            beyond it submits are refused with 503 / 50002 (nothing is
-                            evicted: a result a client has not read yet is never lost)
-                            until finished tasks expire after --ttl
-  --max-csv-rows N          rows of a CSV input processed (default 100000); more: 400 / 40008
-
-Keys and limits:
-  --api-key KEY             accept only this key (repeatable); default: any non-empty key.
-                            With keys given, a task is visible only to the key that
-                            submitted it (other keys get 404 / 40400)
-  --max-concurrent-jobs N   queued+running jobs per key; above it 429 / 60009 (default 0 = no limit)
-  --retry-after SECONDS     send Retry-After with 429 answers
-  --retry-after-form FORM   seconds (default), or an HTTP-date that many seconds ahead
-                            (rounded up to a whole second): imf-date, rfc850-date, asctime-date
-
-Randomness:
-  --seed N                  seed of latencies and faults (default 1). Task and request ids
-                            come from the system's CSPRNG unless --seed is given; with it
-                            they are drawn from the seed, so a run repeats exactly.
-                            Latencies, request faults and task failures each draw from a
-                            generator of their own: the Nth request's faults depend only
-                            on the seed and N, never on latencies or ids
-
-Faults (random ones drawn from --seed):
-  --task-failure-rate P     tasks end FAILED (50000)
-  --http-500-rate P         requests answered 500 / 50000
-  --http-503-rate P         requests answered 503 / 50002
-  --reset-rate P            requests processed, then the connection is reset (lost response)
-  --slow-rate P             answers delayed by --slow-delay (default 2s)
-  --storm-every DURATION --storm-length DURATION
-                            every submit in the first LENGTH of each EVERY period gets 429
-  --fault FAULT:KIND#N      the Nth request of KIND gets FAULT, always (repeatable);
-  --fault FAULT:first-KIND  FAULT: reset, slow, 429, 500, 503; KIND: post (submits, sync
-                            runs, uploads), get (task status) or any. Requests are counted
-                            from 1 among authenticated API requests. Example:
-                            --fault reset:first-post loses the answer of the first submit
-
-Observability:
-  GET /emulator/stats       counters: submits, polls, tasks by state, detection delay, faults
-
-Durations: 500us, 250ms, 2s, 1.5m, 1h.
-)";
+    config cfg;
+    flag_values values;
+    return make_app(program, cfg, values)->help();
 }
 
 } // namespace oneai::emulator

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 using namespace oneai::emulator;
@@ -185,4 +187,49 @@ TEST(CommandLine, BadStrictModesAndFaultsSayWhatIsWrong) {
     for (const char* flag : {"--fault", "--failed-error-in", "--retry-after-form",
                              "--submit-status", "--idle-timeout"})
         EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}
+
+TEST(CommandLine, ADurationsBareNumberIsSeconds) {
+    auto cl = parse({"--ttl", "5", "--slow-delay=1.5", "--idle-timeout", "0.2"});
+    EXPECT_EQ(cl.cfg.ttl, 5s);
+    EXPECT_EQ(cl.cfg.faults.slow_delay, 1500ms);
+    EXPECT_EQ(cl.cfg.idle_timeout, 200ms);
+    EXPECT_THROW(parse({"--ttl", "soon"}), std::invalid_argument);
+}
+
+TEST(CommandLine, RepeatableFlagsKeepEveryValueInOrderAndOthersTheLast) {
+    auto cl = parse({"--api-key", "a", "--port", "1", "--api-key", "b", "--port", "2"});
+    EXPECT_EQ(cl.cfg.api_keys, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(cl.cfg.port, 2);
+}
+
+TEST(CommandLine, VersionAndHelpAreFlagsToo) {
+    EXPECT_TRUE(parse({"--version"}).show_version);
+    EXPECT_TRUE(parse({"--help"}).show_help);
+    EXPECT_TRUE(parse({"-h"}).show_help);
+    const auto names = command_line_flag_names();
+    for (const char* flag : {"--port", "--fault", "--failed-error-in", "--version", "--help"})
+        EXPECT_NE(std::find(names.begin(), names.end(), flag), names.end()) << flag;
+}
+
+TEST(CommandLine, TheEnvironmentStandsInForAbsentAddressAndPort) {
+    ::setenv("ONEAI_EMULATOR_PORT", "9999", 1);
+    ::setenv("ONEAI_EMULATOR_ADDRESS", "0.0.0.0", 1);
+    auto from_env = parse({});
+    auto flag_wins = parse({"--port", "7"});
+    auto bad = [] {
+        ::setenv("ONEAI_EMULATOR_PORT", "huge", 1);
+        try {
+            parse({});
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    }();
+    ::unsetenv("ONEAI_EMULATOR_PORT");
+    ::unsetenv("ONEAI_EMULATOR_ADDRESS");
+    EXPECT_EQ(from_env.cfg.port, 9999);
+    EXPECT_EQ(from_env.cfg.address, "0.0.0.0");
+    EXPECT_EQ(flag_wins.cfg.port, 7);
+    EXPECT_NE(bad.find("--port: 'huge'"), std::string::npos) << bad;
 }

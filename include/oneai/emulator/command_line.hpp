@@ -19,7 +19,9 @@ struct command_line {
 
 /// Parses flags (not the program name). Accepts `--flag value` and
 /// `--flag=value`. Throws std::invalid_argument with a message that names the
-/// flag and what was wrong with it.
+/// flag and what was wrong with it. ONEAI_EMULATOR_ADDRESS and
+/// ONEAI_EMULATOR_PORT stand in for absent --address and --port. A duration
+/// flag's bare number is seconds.
 command_line parse_command_line(std::span<const std::string_view> args);
 
 /// The --help text.
