@@ -30,7 +30,7 @@ log="$dir/emulator.log"
 "${ONEAI_EMULATOR:?}" --port 0 --latency uniform:20ms..120ms --workers 8 >>"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q listening "$log" && break; sleep 0.05; done
+for _ in $(seq 400); do grep -q listening "$log" && break; sleep 0.05; done  # up to 20 s
 base=$(sed -n 's/.*listening on //p' "$log")
 [ -n "$base" ] || { echo "the emulator did not start:"; cat "$log"; exit 1; }
 

@@ -9,14 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
-#include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -24,30 +21,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs `oneai` with `args`; kills it with SIGKILL after `kill_after` if set.
-// Returns the exit status (-9 when killed).
-int spawn_oneai(const std::vector<std::string>& args,
-                std::optional<std::chrono::milliseconds> kill_after = {},
-                const std::string& log = "/dev/null") {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(fd, STDERR_FILENO);
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(ONEAI_CLI));
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(ONEAI_CLI, argv.data());
-        ::_exit(127);
-    }
-    if (kill_after) {
-        std::this_thread::sleep_for(*kill_after);
-        ::kill(pid, SIGKILL);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+// Runs `oneai` with `args` to its end, its stderr in `log`; returns the exit
+// status. A run that hangs is killed and fails the test (cli_process::wait).
+int spawn_oneai(const std::vector<std::string>& args, const std::string& log = "") {
+    oneai::test::cli_io io;
+    io.stderr_path = log;
+    return oneai::test::run_oneai(args, io, std::chrono::seconds(120));
 }
 
 std::string read_file(const std::string& path) {
@@ -189,7 +168,7 @@ TEST_F(BatchCliTest, KilledAtRandomMomentsAndResumedLosesAndRepeatsNothing) {
     EXPECT_LE(static_cast<int>(in_doubt.size()), kills * concurrency);
     auto final_args = args;
     final_args.push_back("--resume");
-    int status = spawn_oneai(final_args, std::nullopt, (dir / "final.log").string());
+    int status = spawn_oneai(final_args, (dir / "final.log").string());
     EXPECT_TRUE(status == 0 || status == 3) << read_file((dir / "final.log").string());
 
     std::size_t lines = 0;
@@ -267,7 +246,7 @@ TEST_F(BatchCliTest, AShardKilledAndResumedFinishesExactlyItsLines) {
     auto resume = args;
     resume.push_back("--resume");
     const std::string log = (dir / "resume.log").string();
-    const int status = spawn_oneai(resume, std::nullopt, log);
+    const int status = spawn_oneai(resume, log);
     EXPECT_TRUE(status == 0 || (status == 3 && in_doubt > 0)) << status << "\n" << read_file(log);
     std::size_t lines = 0;
     std::size_t completed = 0;
@@ -313,7 +292,7 @@ TEST_F(BatchCliTest, BadLinesAreReportedAndRecordedButDoNotStopTheBatch) {
     auto args = base_args();
     args.insert(args.end(), {"batch", input.string(), "-o", output, "--skill", "keywords",
                              "--progress", "never"});
-    EXPECT_EQ(spawn_oneai(args, std::nullopt, log), 3); // some items failed
+    EXPECT_EQ(spawn_oneai(args, log), 3); // some items failed
     auto by_index = outcomes(output);
     EXPECT_EQ(by_index.at(0), "COMPLETED");
     EXPECT_EQ(by_index.at(1), "INVALID");
@@ -343,21 +322,21 @@ TEST_F(BatchCliTest, UnreadableInputAndUnwritableOutputAreUsageErrors) {
     const std::string log = (dir / "err.log").string();
     auto args = base_args();
     args.insert(args.end(), {"batch", "/nonexistent/in.jsonl", "--skill", "keywords"});
-    EXPECT_EQ(spawn_oneai(args, std::nullopt, log), 2);
+    EXPECT_EQ(spawn_oneai(args, log), 2);
     EXPECT_NE(read_file(log).find("cannot read the input '/nonexistent/in.jsonl'"),
               std::string::npos);
 
     auto out_args = base_args();
     out_args.insert(out_args.end(), {"batch", write_input(3), "-o", "/nonexistent/dir/out.jsonl",
                                      "--skill", "keywords"});
-    EXPECT_EQ(spawn_oneai(out_args, std::nullopt, log), 2);
+    EXPECT_EQ(spawn_oneai(out_args, log), 2);
     EXPECT_NE(read_file(log).find("cannot write"), std::string::npos) << read_file(log);
 
     auto no_steps = base_args();
     no_steps.insert(no_steps.end(), {"batch", write_input(3)});
-    EXPECT_EQ(spawn_oneai(no_steps, std::nullopt, log), 2);
+    EXPECT_EQ(spawn_oneai(no_steps, log), 2);
     auto bad_shard = base_args();
     bad_shard.insert(bad_shard.end(),
                      {"batch", write_input(3), "--skill", "keywords", "--shard", "4/4"});
-    EXPECT_EQ(spawn_oneai(bad_shard, std::nullopt, log), 2);
+    EXPECT_EQ(spawn_oneai(bad_shard, log), 2);
 }
