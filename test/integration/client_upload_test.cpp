@@ -42,24 +42,24 @@ TEST_F(StreamingUploadTest, AFileFarLargerThanTheBuffersIsStreamedWithFlatMemory
     make_sparse_file(path, file_size);
     ASSERT_FALSE(HasFailure());
 
-    // The peak resident size while the body arrives, sampled by the server
+    // The peak memory in use while the body arrives, sampled by the server
     // after each 64 KiB it reads: a client that read the file into memory
-    // before sending it is caught with the whole file resident.
+    // before sending it is caught holding the whole file.
     std::atomic<std::uint64_t> peak{0};
     upload_sink sink(raw_reply(std::string(R"({"status":"QUEUED","task_id":")") + uuid + "\"}"),
                      [&] {
-                         const std::uint64_t now = resident_bytes();
+                         const std::uint64_t now = memory_in_use();
                          if (now > peak.load())
                              peak = now;
                      });
     opts.base_url = sink.base_url();
     auto c = make_client();
-    const std::uint64_t before = resident_bytes();
+    const std::uint64_t before = memory_in_use();
     diagnostics diag;
     auto [ec, t] = complete<task>([&](auto h) {
         c->async_submit(pipeline{}.transcribe(), file_input{path, ""}, diag, h);
     });
-    const std::uint64_t after = resident_bytes();
+    const std::uint64_t after = memory_in_use();
     fs::remove(path);
     ASSERT_FALSE(ec) << ec.message() << " " << diag.to_string();
     EXPECT_EQ(t.id(), uuid);
@@ -76,7 +76,7 @@ TEST_F(StreamingUploadTest, AFileFarLargerThanTheBuffersIsStreamedWithFlatMemory
     const std::uint64_t highest = std::max(peak.load(), after);
     const std::uint64_t growth = highest > before ? highest - before : 0;
     EXPECT_LT(growth, allowed_growth)
-        << "resident size grew by " << growth / mib << " MiB while uploading a " << file_size / mib
+        << "memory in use grew by " << growth / mib << " MiB while uploading a " << file_size / mib
         << " MiB file (before " << before / mib << " MiB, peak " << peak.load() / mib
         << " MiB, after " << after / mib << " MiB)";
 }

@@ -35,7 +35,9 @@ class upload_sink {
     std::unique_ptr<impl> impl_;
 };
 
-/// The resident set size of this process, in bytes (from /proc/self/statm).
-std::uint64_t resident_bytes();
+/// The memory this process holds, in bytes: its resident set size (from
+/// /proc/self/statm), or under a sanitizer, whose allocator keeps freed memory
+/// resident for a while (ASan's quarantine), the bytes allocated and not freed.
+std::uint64_t memory_in_use();
 
 } // namespace oneai::test
