@@ -5,12 +5,15 @@
 
 #include "../support/client_fixture.hpp"
 
+#include <oneai/batch_engine.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -34,6 +37,7 @@ constexpr int workers = 64;    // runs in flight at once
 constexpr int cancelled = 200; // waits cancelled from another thread
 
 struct tally {
+    int limit = runs; // runs the workers issue in all
     std::atomic<int> issued{0};
     std::atomic<int> succeeded{0};
     std::atomic<int> aborted{0};
@@ -50,7 +54,7 @@ struct tally {
 // the threads, so each run starts on whichever thread ran the previous one.
 asio::awaitable<void> run_worker(client& c, tally& t) {
     const auto p = pipeline{}.summarize();
-    while (t.issued.fetch_add(1) < runs) {
+    while (t.issued.fetch_add(1) < t.limit) {
         oneai::input in = text_input{sample_text};
         auto [ec, r] = co_await c.async_run(p, std::move(in), asio::as_tuple(asio::use_awaitable));
         if (ec)
@@ -166,4 +170,55 @@ TEST_F(ClientThreadSafetyTest, FourThreadsShareOneClient) {
     EXPECT_EQ(n.submits, stats.at("submits").to_number<std::uint64_t>());
     EXPECT_EQ(n.polls, stats.at("polls").to_number<std::uint64_t>());
     EXPECT_LE(n.connections_opened, opts.max_connections_per_host);
+}
+
+// A batch engine is not synchronised itself: on a shared client it is made and
+// run inside the client's strand (get_executor()), where its calls into the
+// client need no hop, while other handlers keep using the client from their
+// threads.
+TEST_F(ClientThreadSafetyTest, ABatchRunsInTheSharedClientsStrandBesideOtherRuns) {
+    start_server();
+    asio::io_context pool(threads);
+    client c{pool.get_executor(), opts};
+    constexpr std::uint64_t items = 300;
+    tally t;
+    t.limit = 300;
+
+    std::vector<input> texts(items, text_input{sample_text});
+    std::atomic<std::uint64_t> outcomes{0}; // the sink runs in the strand; counted from outside
+    std::optional<batch_engine> engine;
+    std::optional<error_code> batch_ended;
+    batch_progress progress;
+    asio::dispatch(c.get_executor(), [&] {
+        batch_options o;
+        o.pipeline = pipeline{}.summarize();
+        o.polling = opts.polling;
+        o.concurrency = 32;
+        engine.emplace(c, std::move(o), source_from_range(texts), [&](batch_outcome&& r) {
+            if (r.what == batch_outcome::kind::completed)
+                ++outcomes;
+        });
+        engine->async_run([&](error_code ec, batch_summary s) {
+            batch_ended = ec;
+            progress = s.progress;
+            engine.reset(); // in the strand, where it lives
+        });
+    });
+    for (int i = 0; i < 16; ++i)
+        asio::co_spawn(pool, run_worker(c, t), [&](std::exception_ptr e) {
+            if (e)
+                t.fail("a worker threw");
+        });
+    run_on_threads(pool);
+
+    EXPECT_TRUE(t.errors.empty()) << t.errors.size() << " failures, the first: " << t.errors[0];
+    EXPECT_EQ(t.succeeded, 300);
+    ASSERT_TRUE(batch_ended.has_value());
+    EXPECT_EQ(*batch_ended, error_code{});
+    EXPECT_EQ(progress.completed, items);
+    EXPECT_EQ(outcomes, items);
+    const client_counters n = c.counters();
+    EXPECT_EQ(n.in_flight, 0u);
+    EXPECT_EQ(n.submits, 300u + items);
+    EXPECT_EQ(n.submits, server_stats().at("submits").to_number<std::uint64_t>());
 }
