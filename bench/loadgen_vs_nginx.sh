@@ -61,7 +61,7 @@ run_once() {
   started=$(sed -n 's/.*"start_rate":\([^,]*\).*/\1/p' "$work/r.json")
   achieved=$(sed -n 's/.*"achieved_rate":\([^,]*\).*/\1/p' "$work/r.json")
   lag=$(sed -n 's/^Generator lag: p50 [^,]*, p99 \([^,]*\),.*/\1/p' "$work/summary.txt")
-  p99=$(awk '$1 == "end_to_end" { print $5 }' "$work/summary.txt")
+  p99=$(awk '$1 == "end_to_end" { print $6 }' "$work/summary.txt")
   # CPU per task over the warm-up and the measured phase.
   cpu=$(tail -1 "$work/time.txt" | awk -v n="$rate" -v s="$seconds" '{ printf "%.1f", ($1 + $2) * 1e6 / (n * (s + 1)) }')
   printf '  %6d tasks/s: started %.0f/s, achieved %.0f/s, end-to-end p99 %s, lag p99 %s, %s us CPU/task -> %s\n' \
