@@ -7,13 +7,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <oneai/config.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 
 namespace oneai {
 
-class backoff {
+class ONEAI_API backoff {
   public:
     using duration = std::chrono::milliseconds;
     enum class kind : std::uint8_t {

@@ -37,6 +37,7 @@
 #include <oneai/batch_progress.hpp>
 #include <oneai/batch_summary.hpp>
 #include <oneai/client.hpp>
+#include <oneai/config.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
@@ -50,7 +51,7 @@
 
 namespace oneai {
 
-class batch_engine {
+class ONEAI_API batch_engine {
   public:
     /// A synchronous pull: the next item, or nullopt at the end.
     using source = std::function<std::optional<batch_item>()>;
@@ -109,7 +110,7 @@ class batch_engine {
     using run_handler = boost::asio::any_completion_handler<void(error_code, batch_summary)>;
     void launch(run_handler handler);
 
-    struct impl;
+    struct ONEAI_LOCAL impl;
     std::shared_ptr<impl> impl_;
 };
 

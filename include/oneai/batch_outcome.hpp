@@ -1,6 +1,7 @@
 #pragma once
 // What became of one batch item.
 
+#include <oneai/config.hpp>
 #include <oneai/diagnostics.hpp>
 #include <oneai/error.hpp>
 #include <oneai/result.hpp>
@@ -33,6 +34,6 @@ struct batch_outcome {
     unsigned polls = 0;
 };
 
-const char* to_string(batch_outcome::kind k) noexcept;
+ONEAI_API const char* to_string(batch_outcome::kind k) noexcept;
 
 } // namespace oneai

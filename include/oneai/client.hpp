@@ -30,6 +30,7 @@
 // read from any thread in both modes.
 
 #include <oneai/client_counters.hpp>
+#include <oneai/config.hpp>
 #include <oneai/detail/diagnostics_slot.hpp>
 #include <oneai/error.hpp>
 #include <oneai/input.hpp>
@@ -52,10 +53,10 @@ namespace detail {
 struct client_access;
 }
 
-class client {
+class ONEAI_API client {
   public:
     /// Implementation detail (opaque outside the library's sources).
-    struct impl;
+    struct ONEAI_LOCAL impl;
     using executor_type = boost::asio::any_io_executor;
 
     /// Throws std::invalid_argument when the base URL cannot be used, or the

@@ -3,12 +3,13 @@
 // client's own account (attempts, polls, the last Retry-After).
 
 #include <chrono>
+#include <oneai/config.hpp>
 #include <optional>
 #include <string>
 
 namespace oneai {
 
-struct diagnostics {
+struct ONEAI_API diagnostics {
     unsigned http_status = 0; // 0 when no HTTP answer was received
     int api_code = 0;         // One AI status_code, e.g. 40008, 60009
     std::string message{};    // the server's message, or the client's own

@@ -3,6 +3,7 @@
 // handlers receive them as boost::system::error_code.
 
 #include <boost/system/error_code.hpp>
+#include <oneai/config.hpp>
 
 #include <string>
 
@@ -33,7 +34,7 @@ enum class errc {
     internal,      // the library itself failed (an exception inside it: a bug, or memory)
 };
 
-const boost::system::error_category& oneai_category() noexcept;
+ONEAI_API const boost::system::error_category& oneai_category() noexcept;
 
 inline error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), oneai_category()};
@@ -41,7 +42,7 @@ inline error_code make_error_code(errc e) noexcept {
 
 /// A stable name for logs and output files: "task_failed", "rate_limited", ...
 /// for the oneai category, "category:value" otherwise.
-std::string error_name(const error_code& ec);
+ONEAI_API std::string error_name(const error_code& ec);
 
 /// True for errors after which the same call may succeed later: rate limiting,
 /// overload, deadlines, and the transport failures a retry can mend (refused,
@@ -49,7 +50,7 @@ std::string error_name(const error_code& ec);
 /// asking to try again). False for everything else, among them TLS
 /// handshake and certificate failures, a host name that does not exist,
 /// malformed HTTP, and the library's own errors: no policy retries those.
-bool is_transient(const error_code& ec) noexcept;
+ONEAI_API bool is_transient(const error_code& ec) noexcept;
 
 } // namespace oneai
 

@@ -2,6 +2,7 @@
 // The exception thrown for throwing completion tokens (see with_diagnostics):
 // the error code and the diagnostics together.
 
+#include <oneai/config.hpp>
 #include <oneai/diagnostics.hpp>
 #include <oneai/error.hpp>
 
@@ -9,7 +10,7 @@
 
 namespace oneai {
 
-class error_with_diagnostics : public boost::system::system_error {
+class ONEAI_API error_with_diagnostics : public boost::system::system_error {
   public:
     error_with_diagnostics(error_code ec, diagnostics diag)
         : boost::system::system_error(ec, diag.to_string()), diag_(std::move(diag)) {}

@@ -3,6 +3,7 @@
 // or a local file (uploaded, streamed from disk).
 
 #include <filesystem>
+#include <oneai/config.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -40,10 +41,11 @@ using input = std::variant<text_input, url_input, conversation_input, file_input
 /// The content type the official SDKs send for a file extension: .txt, .html
 /// text/plain; .json application/json; .srt text/plain; .wav audio/wav; .mp3
 /// audio/mp3; .mp4 audio/mpeg; .pdf text/pdf; .csv text/csv. Empty when unknown.
-std::string guess_content_type(const std::filesystem::path& path);
+ONEAI_API std::string guess_content_type(const std::filesystem::path& path);
 
 /// Whether the service treats a file of this type as a conversation (audio,
 /// conversation JSON, subtitles) rather than an article.
-bool is_conversation_content(const std::filesystem::path& path, const std::string& content_type);
+ONEAI_API bool is_conversation_content(const std::filesystem::path& path,
+                                       const std::string& content_type);
 
 } // namespace oneai

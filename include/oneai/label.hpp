@@ -2,6 +2,7 @@
 // One label of a pipeline output: what a skill found, and where.
 
 #include <cstddef>
+#include <oneai/config.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -9,7 +10,7 @@
 
 namespace oneai {
 
-struct label {
+struct ONEAI_API label {
     struct section_span {
         std::size_t section = 0; // the utterance it lies in
         std::size_t start = 0;

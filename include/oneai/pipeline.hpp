@@ -5,6 +5,7 @@
 //   auto p = oneai::pipeline{}.summarize({.max_length = 50}).keywords();
 
 #include <cstdint>
+#include <oneai/config.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -58,7 +59,7 @@ struct clustering_params {
     std::string collection{};
 };
 
-class pipeline {
+class ONEAI_API pipeline {
   public:
     using param_value =
         std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;

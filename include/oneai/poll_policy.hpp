@@ -14,6 +14,7 @@
 //  - schedule: `initial_delay`, then `delays`, whatever the task.
 
 #include <oneai/backoff.hpp>
+#include <oneai/config.hpp>
 
 #include <chrono>
 #include <string>
@@ -23,7 +24,7 @@ namespace oneai {
 
 enum class poll_mode { adaptive, schedule };
 
-struct poll_policy {
+struct ONEAI_API poll_policy {
     poll_mode mode = poll_mode::adaptive;
     /// Before the first status request (schedule mode).
     std::chrono::milliseconds initial_delay{250};

@@ -12,6 +12,7 @@
 // without a hop.
 
 #include <oneai/client.hpp>
+#include <oneai/config.hpp>
 #include <oneai/detail/task_shape.hpp>
 #include <oneai/poll_policy.hpp>
 #include <oneai/rate_limiter.hpp>
@@ -48,7 +49,7 @@ struct scheduler_stats {
     std::uint64_t retries = 0;
 };
 
-class poll_scheduler {
+class ONEAI_API poll_scheduler {
   public:
     struct completion {
         std::uint64_t tag = 0;
@@ -78,7 +79,7 @@ class poll_scheduler {
     scheduler_stats stats() const;
 
   private:
-    struct impl;
+    struct ONEAI_LOCAL impl;
     std::shared_ptr<impl> impl_;
 };
 

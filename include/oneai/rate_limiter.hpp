@@ -4,10 +4,11 @@
 // Sans-I/O: the caller passes the time. Use from one executor.
 
 #include <chrono>
+#include <oneai/config.hpp>
 
 namespace oneai {
 
-class rate_limiter {
+class ONEAI_API rate_limiter {
   public:
     using clock = std::chrono::steady_clock;
     /// rate <= 0 means unlimited.

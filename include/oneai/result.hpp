@@ -3,6 +3,7 @@
 // (`output_type:"json"` or legacy). Outputs are found by step, never by
 // position: the service omits the input entry when a generator comes first.
 
+#include <oneai/config.hpp>
 #include <oneai/step_output.hpp>
 
 #include <memory>
@@ -22,7 +23,7 @@ struct result_stats {
     long total_waiting_jobs = 0;
 };
 
-class result {
+class ONEAI_API result {
   public:
     std::vector<utterance> input;     // the text the pipeline ran on
     std::vector<step_output> outputs; // in the API's order
@@ -47,7 +48,7 @@ class result {
 
   private:
     // Shared by copies, which stay cheap; the tree is built only if asked for.
-    struct raw_text;
+    struct ONEAI_LOCAL raw_text;
     std::shared_ptr<raw_text> raw_;
 };
 

@@ -4,9 +4,11 @@
 // failing service sees retries fade out instead of multiply.
 // Used from one executor (not thread-safe).
 
+#include <oneai/config.hpp>
+
 namespace oneai {
 
-class retry_budget {
+class ONEAI_API retry_budget {
   public:
     explicit retry_budget(double max_tokens = 100, double refill_per_success = 0.1)
         : max_(max_tokens), tokens_(max_tokens), refill_(refill_per_success) {}

@@ -1,6 +1,7 @@
 #pragma once
 // The text one pipeline step produced (or the input), with its labels.
 
+#include <oneai/config.hpp>
 #include <oneai/input.hpp>
 #include <oneai/label.hpp>
 
@@ -9,7 +10,7 @@
 
 namespace oneai {
 
-struct step_output {
+struct ONEAI_API step_output {
     std::string step_name; // "input" for the input text, else the generator's skill
     int step_id = 0;       // 0 for the input, else the 1-based index in steps
     std::vector<utterance> contents;

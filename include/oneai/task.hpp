@@ -2,12 +2,13 @@
 // A handle to a submitted task: just its id, so it can be stored, sent
 // elsewhere or persisted, and waited on later (even by another process).
 
+#include <oneai/config.hpp>
 #include <string>
 #include <utility>
 
 namespace oneai {
 
-class task {
+class ONEAI_API task {
   public:
     task() = default;
     explicit task(std::string id) : id_(std::move(id)) {}

@@ -1,6 +1,7 @@
 #pragma once
 // One answer of GET /async/tasks/{id}.
 
+#include <oneai/config.hpp>
 #include <oneai/result.hpp>
 #include <oneai/task.hpp>
 
@@ -11,7 +12,7 @@ namespace oneai {
 
 enum class task_state { queued, running, completed, failed, unknown };
 
-const char* to_string(task_state s) noexcept;
+ONEAI_API const char* to_string(task_state s) noexcept;
 
 struct task_status {
     oneai::task task;

@@ -2,6 +2,7 @@
 // The emulator's command-line flags, shared by the `oneai-emulator` program and
 // the `oneai emulator` subcommand.
 
+#include <oneai/config.hpp>
 #include <oneai/emulator/config.hpp>
 
 #include <span>
@@ -22,12 +23,12 @@ struct command_line {
 /// flag and what was wrong with it. ONEAI_EMULATOR_ADDRESS and
 /// ONEAI_EMULATOR_PORT stand in for absent --address and --port. A duration
 /// flag's bare number is seconds.
-command_line parse_command_line(std::span<const std::string_view> args);
+ONEAI_API command_line parse_command_line(std::span<const std::string_view> args);
 
 /// The --help text.
-std::string command_line_usage(std::string_view program);
+ONEAI_API std::string command_line_usage(std::string_view program);
 
 /// Every flag name ("--port", ...), for shell completion.
-std::vector<std::string> command_line_flag_names();
+ONEAI_API std::vector<std::string> command_line_flag_names();
 
 } // namespace oneai::emulator

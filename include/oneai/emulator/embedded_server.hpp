@@ -2,6 +2,7 @@
 // An emulator running on a thread of its own: what tests, examples and the
 // `--emulator` flag of the command line use to get a server with one line.
 
+#include <oneai/config.hpp>
 #include <oneai/emulator/config.hpp>
 
 #include <cstdint>
@@ -10,7 +11,7 @@
 
 namespace oneai::emulator {
 
-class embedded_server {
+class ONEAI_API embedded_server {
   public:
     /// Starts the server (port 0 picks a free one) and returns once it listens.
     /// Throws std::system_error when it cannot bind.
@@ -26,7 +27,7 @@ class embedded_server {
     std::string stats_json() const;
 
   private:
-    struct impl;
+    struct ONEAI_LOCAL impl;
     std::unique_ptr<impl> impl_;
 };
 

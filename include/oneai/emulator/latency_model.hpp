@@ -5,13 +5,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <oneai/config.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 
 namespace oneai::emulator {
 
-class latency_model {
+class ONEAI_API latency_model {
   public:
     using duration = std::chrono::microseconds;
     enum class kind : std::uint8_t { fixed, uniform, lognormal };

@@ -6,6 +6,7 @@
 // Thread safety: construct, start() and stop() from the thread that runs the
 // io_context, or before it runs. stats_json() likewise.
 
+#include <oneai/config.hpp>
 #include <oneai/emulator/config.hpp>
 
 #include <cstdint>
@@ -18,7 +19,7 @@ class io_context;
 
 namespace oneai::emulator {
 
-class server {
+class ONEAI_API server {
   public:
     server(boost::asio::io_context& io, config cfg);
     ~server();
@@ -41,7 +42,7 @@ class server {
     std::string stats_json() const;
 
   private:
-    struct impl;
+    struct ONEAI_LOCAL impl;
     std::shared_ptr<impl> impl_;
 };
 
