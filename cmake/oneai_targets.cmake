@@ -8,9 +8,10 @@
 # which a shared liboneai hides (only declarations marked ONEAI_API are
 # exported from it).
 
-# Each library target links the project's build settings (warnings,
-# sanitizers) privately; `link_libraries` in the top-level file does it for
-# every target of the project, and never for a project that embeds this one.
+# The libraries build with the project's settings (warnings, sanitizers) but
+# never pass them on: a user of an installed or embedded oneai gets none of
+# them. (`link_libraries` would: for a static library it puts them in the
+# interface.)
 
 set(oneai_separate_asio_definitions BOOST_ASIO_SEPARATE_COMPILATION
                                     BOOST_BEAST_SEPARATE_COMPILATION)
@@ -35,7 +36,7 @@ endif()
 # libraries. In a shared build its symbols are hidden unless marked ONEAI_API.
 function(oneai_add_objects target)
     add_library(${target} OBJECT ${ARGN})
-    target_link_libraries(${target} PRIVATE oneai_object_settings)
+    target_link_libraries(${target} PRIVATE oneai_object_settings oneai_build_settings)
     if(BUILD_SHARED_LIBS)
         set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
                                                    CXX_VISIBILITY_PRESET hidden)
@@ -47,7 +48,7 @@ endfunction()
 # same macros.
 if(ONEAI_SEPARATE_ASIO)
     add_library(oneai_asio OBJECT ${PROJECT_SOURCE_DIR}/src/asio_impl.cpp)
-    target_link_libraries(oneai_asio PRIVATE oneai_object_settings)
+    target_link_libraries(oneai_asio PRIVATE oneai_object_settings oneai_build_settings)
     set_target_properties(oneai_asio PROPERTIES POSITION_INDEPENDENT_CODE ${BUILD_SHARED_LIBS})
 endif()
 
@@ -69,8 +70,10 @@ function(oneai_add_library target export_name)
         $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     target_compile_features(${target} PUBLIC cxx_std_20)
     # The public headers use Asio and Boost.JSON; OpenSSL and Boost.URL stay inside.
+    # Sanitizer link flags stay with the build tree's users (link only).
     target_link_libraries(${target} PUBLIC Boost::headers Boost::json Threads::Threads
-                                    PRIVATE Boost::url OpenSSL::SSL OpenSSL::Crypto)
+                                    PRIVATE Boost::url OpenSSL::SSL OpenSSL::Crypto
+                                            $<BUILD_INTERFACE:oneai_build_settings>)
     if(ONEAI_SEPARATE_ASIO)
         target_compile_definitions(${target} INTERFACE ${oneai_separate_asio_definitions})
     endif()
