@@ -1,6 +1,7 @@
 # What `cmake --install` puts in place, and the Debian package made of it
 # (`cpack -G DEB`): the headers, liboneai and liboneai_emulator, the oneai and
-# oneai-emulator programs, the CMake package (find_package(oneai CONFIG)) with
+# oneai-emulator programs (tools/ adds their bash completion), the CMake
+# package (find_package(oneai CONFIG)) with
 # the targets oneai::oneai and oneai::emulator, and oneai.pc / oneai-emulator.pc.
 include(CMakePackageConfigHelpers)
 
@@ -14,13 +15,6 @@ install(TARGETS oneai_library oneai_emulator_library EXPORT oneaiTargets
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS oneai oneai-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT oneaiTargets NAMESPACE oneai:: DESTINATION ${ONEAI_INSTALL_CMAKEDIR})
-
-# Bash completion, once the command line has one (tools/completion/<command>).
-file(GLOB oneai_completions ${PROJECT_SOURCE_DIR}/tools/completion/*)
-if(oneai_completions)
-    install(FILES ${oneai_completions}
-            DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
-endif()
 
 # Installed programs find a shared liboneai beside them (prefix/lib...).
 if(BUILD_SHARED_LIBS)

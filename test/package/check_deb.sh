@@ -38,7 +38,9 @@ done <<<"$names"
 contents=$(dpkg-deb --contents "$deb" | awk '{print $NF}')
 for path in ./usr/bin/oneai ./usr/bin/oneai-emulator ./usr/include/oneai.hpp \
             ./usr/include/oneai/client.hpp ./usr/include/oneai/config.hpp \
-            ./usr/include/oneai/emulator/embedded_server.hpp; do
+            ./usr/include/oneai/emulator/embedded_server.hpp \
+            ./usr/share/bash-completion/completions/oneai \
+            ./usr/share/bash-completion/completions/oneai-emulator; do
   grep -qx "$path" <<<"$contents" || fail "$path is not in the package"
 done
 for pattern in '/liboneai\.(a|so)$' '/liboneai_emulator\.(a|so)$' '/cmake/oneai/oneaiConfig\.cmake$' \
