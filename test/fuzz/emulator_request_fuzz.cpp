@@ -43,7 +43,7 @@ struct emulator_state {
     emulator_stats stats;
     task_store store{cfg, rng, stats};
     steady_time now = steady_time{} + std::chrono::hours{1};
-    api_router router{cfg, store, stats, rng, now};
+    api_router router{cfg, store, stats, now};
 
     // Lets a finished submit's task run, then polls it as a client would.
     void poll_accepted(const http_response& res) {
