@@ -1,6 +1,7 @@
 // Per-operation cancellation: each type in each phase of a task's life, the
 // deadline and diagnostics adapters, and what stays usable afterwards.
 
+#include "../support/cancel_cases.hpp"
 #include "../support/client_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -24,23 +25,6 @@ using namespace oneai;
 using namespace oneai::test;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
-
-namespace {
-
-pipeline simple() {
-    return pipeline{}.summarize();
-}
-
-struct cancel_case {
-    asio::cancellation_type type;
-    const char* name;
-};
-
-const cancel_case all_types[] = {{asio::cancellation_type::total, "total"},
-                                 {asio::cancellation_type::partial, "partial"},
-                                 {asio::cancellation_type::terminal, "terminal"}};
-
-} // namespace
 
 class CancellationTest : public ClientTest {
   protected:

@@ -3,6 +3,7 @@
 // timeout does), and a run whose deadline expires while a request is in
 // flight. Each ends with its exact error, and nothing waits a guessed time.
 
+#include "../support/cancel_cases.hpp"
 #include "../support/client_fixture.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -16,10 +17,6 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
 namespace {
-
-pipeline simple() {
-    return pipeline{}.summarize();
-}
 
 const std::string uuid = "5a7c52b3-3bd5-4b1e-9f37-9f1e0c6f1d2a";
 

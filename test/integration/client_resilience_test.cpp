@@ -1,6 +1,7 @@
 // How the client copes with a service that pushes back, fails, loses
 // answers, answers nonsense, or is slower than the caller's patience.
 
+#include "../support/cancel_cases.hpp"
 #include "../support/canned_server.hpp"
 #include "../support/client_fixture.hpp"
 
@@ -19,12 +20,6 @@
 using namespace oneai;
 using namespace oneai::test;
 using namespace std::chrono_literals;
-
-namespace {
-pipeline simple() {
-    return pipeline{}.summarize();
-}
-} // namespace
 
 TEST_F(ClientTest, RateLimitedSubmitsWaitForRetryAfter) {
     server_cfg.max_concurrent_jobs = 1;

@@ -4,6 +4,7 @@
 // the cancellation is emitted when the emulator's counters show the request
 // arrived, never after a guessed time.
 
+#include "../support/cancel_cases.hpp"
 #include "../support/client_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -16,23 +17,6 @@ using namespace oneai;
 using namespace oneai::test;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
-
-namespace {
-
-pipeline simple() {
-    return pipeline{}.summarize();
-}
-
-struct cancel_case {
-    asio::cancellation_type type;
-    const char* name;
-};
-
-const cancel_case all_types[] = {{asio::cancellation_type::total, "total"},
-                                 {asio::cancellation_type::partial, "partial"},
-                                 {asio::cancellation_type::terminal, "terminal"}};
-
-} // namespace
 
 class StageCancellationTest : public ClientTest {
   protected:

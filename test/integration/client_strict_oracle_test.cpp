@@ -3,6 +3,7 @@
 // submit, Retry-After as an HTTP-date or in milliseconds) and a server that
 // closes kept-alive connections, idle or just as a request goes out.
 
+#include "../support/cancel_cases.hpp"
 #include "../support/canned_server.hpp"
 #include "../support/client_fixture.hpp"
 
@@ -13,10 +14,6 @@ using namespace oneai::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-pipeline simple() {
-    return pipeline{}.summarize();
-}
 
 const std::string uuid = "5a7c52b3-3bd5-4b1e-9f37-9f1e0c6f1d2a";
 const std::string submit_answer = R"({"status":"QUEUED","task_id":")" + uuid + "\"}";
