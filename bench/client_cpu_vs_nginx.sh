@@ -22,18 +22,12 @@ connections=${3:-64}
 rounds=${4:-5}
 oneai="$build/tools/oneai"
 throughput="$build/bench/client_throughput"
-for f in "$oneai" "$throughput"; do
-  [ -x "$f" ] || { echo "no $f: build the release preset first" >&2; exit 1; }
-done
 command -v nginx >/dev/null || { echo "needs nginx (scripts/install-deps)" >&2; exit 1; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+source "$root/bench/servers.sh"
+require_programs "$oneai" "$throughput"
+bench_scratch
 
 # The canned answers: the emulator's own, for one instant task.
-source "$root/bench/servers.sh"
 start_canned_nginx "$oneai"
 url=$nginx_url
 if $serve_only; then

@@ -1,5 +1,19 @@
-# Sourced by the bench scripts: starting the servers they measure against.
-# Expects $work (a scratch directory) and the array pids (killed on exit).
+# Sourced by the bench scripts: their scratch directory, and starting the
+# servers they measure against. Servers started here are killed on exit.
+
+# require_programs FILE... : each must be built, or the script stops and says so.
+require_programs() {
+  for f in "$@"; do
+    [ -x "$f" ] || { echo "no $f: build the release preset first" >&2; exit 1; }
+  done
+}
+
+# bench_scratch : a scratch directory $work and the array pids, both gone on exit.
+bench_scratch() {
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
 
 # start_emulator PROGRAM ARGS... : the emulator on a free port; sets $base.
 start_emulator() {
