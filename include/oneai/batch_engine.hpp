@@ -1,35 +1,4 @@
 #pragma once
-// Runs a batch: pulls items from a source, submits them within the adaptive
-// in-flight limit and the rate limit, polls them through a poll_scheduler,
-// and hands each outcome to a sink, in completion order or input order.
-//
-//   oneai::batch_engine engine(c, opts, oneai::source_from_range(texts), sink);
-//   auto [ec, summary] = co_await engine.async_run(asio::as_tuple(asio::use_awaitable));
-//
-// A 429 means "later": a refused submit waits (Retry-After, the adaptive limit)
-// and goes again for as long as the batch runs. Only COMPLETED, FAILED and
-// INVALID outcomes are final; an item that ends in an error or with an unknown
-// submit is journaled as retryable, for a resume.
-//
-// With a journal, a batch killed at any moment can be resumed: finished items
-// are skipped, submitted ones are waited on by task id (never resubmitted),
-// items that ended in an error are tried again, and items whose submit was cut
-// short are reported as unknown (or resubmitted with resubmit_unknown). The
-// sink is called before the item is marked finished in the journal, so an
-// outcome the sink wrote is never lost (a crash between the two delivers it
-// again; pass the indexes the caller already has as `already_finished`).
-//
-// Cancellation of async_run: partial (or total) drains, stopping submits and
-// letting the tasks in flight finish; terminal stops now, leaving the tasks in
-// flight valid in the journal. Destroying the engine, destroying the client or
-// calling client::shutdown() ends the batch; after that the source and the
-// sink are never called again.
-//
-// Use from the client's executor only: c.get_executor(), which for a
-// thread_safe client is its strand (start it there with asio::dispatch or
-// co_spawn). Its own state is not synchronised: it lives in that strand
-// beside the client's, and its calls into the client then enter the strand
-// without a hop.
 
 #include <oneai/batch_item.hpp>
 #include <oneai/batch_options.hpp>
@@ -51,6 +20,37 @@
 
 namespace oneai {
 
+/// Runs a batch: pulls items from a source, submits them within the adaptive
+/// in-flight limit and the rate limit, polls them through a poll_scheduler,
+/// and hands each outcome to a sink, in completion order or input order.
+///
+///     oneai::batch_engine engine(c, opts, oneai::source_from_range(texts), sink);
+///     auto [ec, summary] = co_await engine.async_run(asio::as_tuple(asio::use_awaitable));
+///
+/// A 429 means "later": a refused submit waits (Retry-After, the adaptive limit)
+/// and goes again for as long as the batch runs. Only COMPLETED, FAILED and
+/// INVALID outcomes are final; an item that ends in an error or with an unknown
+/// submit is journaled as retryable, for a resume.
+///
+/// With a journal, a batch killed at any moment can be resumed: finished items
+/// are skipped, submitted ones are waited on by task id (never resubmitted),
+/// items that ended in an error are tried again, and items whose submit was cut
+/// short are reported as unknown (or resubmitted with `resubmit_unknown`). The
+/// sink is called before the item is marked finished in the journal, so an
+/// outcome the sink wrote is never lost (a crash between the two delivers it
+/// again; pass the indexes the caller already has as `already_finished`).
+///
+/// Cancellation of async_run(): partial (or total) drains, stopping submits and
+/// letting the tasks in flight finish; terminal stops now, leaving the tasks in
+/// flight valid in the journal. Destroying the engine, destroying the client or
+/// calling client::shutdown() ends the batch; after that the source and the
+/// sink are never called again.
+///
+/// Thread safety: use from the client's executor only, `c.get_executor()`,
+/// which for a thread_safe client is its strand (start it there with
+/// `asio::dispatch` or `co_spawn`). Its own state is not synchronised: it lives
+/// in that strand beside the client's, and its calls into the client then
+/// enter the strand without a hop. Not copyable; the client must outlive it.
 class ONEAI_API batch_engine {
   public:
     /// A synchronous pull: the next item, or nullopt at the end.
@@ -62,18 +62,23 @@ class ONEAI_API batch_engine {
     /// (errc::output_failed), and that outcome stays unfinished in the journal.
     using sink = std::function<void(batch_outcome&&)>;
 
-    /// `already_finished`: indexes whose outcome the caller already has (for
-    /// example read back from the output file); they are skipped. Throws
+    /// A batch over client `c` (held by reference) pulling from a synchronous
+    /// source. `already_finished`: indexes whose outcome the caller already has
+    /// (for example read back from the output file); they are skipped. Opens
+    /// and locks the journal when `opts.journal_path` is set. Throws
     /// std::runtime_error when the journal cannot be used: it cannot be read or
-    /// written, another process holds it (common::file_locked), or it records
-    /// another pipeline or service.
+    /// written, another process holds it, or it records another pipeline or
+    /// service.
     batch_engine(client& c, batch_options opts, source from, sink to,
                  std::unordered_set<std::uint64_t> already_finished = {});
+    /// The same, pulling from an asynchronous source (see source_from_channel).
     batch_engine(client& c, batch_options opts, async_source from, sink to,
                  std::unordered_set<std::uint64_t> already_finished = {});
+    /// Ends a running batch: its async_run() completes with operation_aborted,
+    /// and the source and the sink are never called again.
     ~batch_engine();
-    batch_engine(const batch_engine&) = delete;
-    batch_engine& operator=(const batch_engine&) = delete;
+    batch_engine(const batch_engine&) = delete;            ///< Not copyable.
+    batch_engine& operator=(const batch_engine&) = delete; ///< Not copyable.
 
     /// Runs the batch once. Completes with `void(error_code, batch_summary)`:
     /// success when every item has an outcome; operation_aborted when stopped
@@ -90,6 +95,8 @@ class ONEAI_API batch_engine {
     /// in the journal, for a resume. (Cancelling async_run does the same.)
     void stop(bool drain);
 
+    /// A snapshot of the counts so far (safe to call while it runs, from the
+    /// client's executor).
     batch_progress progress() const;
 
     /// Adds indexes whose outcome the caller already has (before async_run).

@@ -1,5 +1,4 @@
 #pragma once
-// How a batch runs.
 
 #include <oneai/pipeline.hpp>
 #include <oneai/poll_policy.hpp>
@@ -19,7 +18,10 @@ enum class journal_mode {
     fresh,     ///< refuse a non-empty journal (std::runtime_error from the engine)
 };
 
+/// How a batch runs: the pipeline every item goes through, limits, polling,
+/// ordering and the journal. A plain aggregate; every field has a default.
 struct batch_options {
+    /// The skills run on every item.
     oneai::pipeline pipeline{};
     /// Most tasks in flight (submitted, not finished). The in-flight limit opens
     /// here and backs off when the service answers 429.
@@ -32,6 +34,7 @@ struct batch_options {
     /// `raw()`) and its stats, not the typed outputs. For sinks that pass
     /// results on, as `oneai batch` does; it saves the typed decode.
     bool typed_results = true;
+    /// When each task's status is asked.
     poll_policy polling{};
     /// Bounds each item from its submit to its outcome; past it the item ends
     /// as an error that a resume retries (the task keeps its id).
@@ -39,10 +42,13 @@ struct batch_options {
     /// Emit outcomes in input order (still running out of order), holding at
     /// most `reorder_window` finished outcomes back.
     bool ordered = false;
+    /// With `ordered`: the most finished outcomes held back waiting for an
+    /// earlier one; when it is full, submits pause until the gap fills.
     std::size_t reorder_window = 10000;
     /// Append-only journal of intents, task ids and outcomes ("" = none). It is
     /// locked for the whole run: a second process on it is refused.
     std::string journal_path{};
+    /// What to do with a journal that already holds records.
     journal_mode journal = journal_mode::fresh;
     /// Resubmit items whose earlier submit may or may not have reached the service.
     bool resubmit_unknown = false;

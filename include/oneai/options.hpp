@@ -1,5 +1,4 @@
 #pragma once
-// Everything a client is configured with, as a plain aggregate with defaults.
 
 #include <oneai/poll_policy.hpp>
 #include <oneai/retry_policy.hpp>
@@ -11,8 +10,13 @@
 
 namespace oneai {
 
+/// Everything a client is configured with, as a plain aggregate with defaults.
+/// The client copies it when it is made; all durations are wall-clock time.
 struct options {
+    /// Where the API is: the service, an emulator (`http://127.0.0.1:8080`) or
+    /// a proxy; a path in it is kept as a prefix. Must be http or https.
     std::string base_url = "https://api.oneai.com";
+    /// Sent in the `api-key` header, never logged.
     /// Empty: read ONEAI_API_KEY from the environment when the client is made.
     std::string api_key{};
     /// Empty: `cpp-sdk/<version>/<install id>`.
@@ -27,6 +31,7 @@ struct options {
     /// Default deadline of a whole wait or run (submit and polling); 0 = none.
     std::chrono::milliseconds task_deadline{std::chrono::hours{1}};
 
+    /// Open connections at most; further requests wait for one to be free.
     std::size_t max_connections_per_host = 32;
     /// Idle kept-alive connections older than this are closed instead of reused.
     std::chrono::milliseconds idle_timeout{std::chrono::seconds{30}};
@@ -42,9 +47,9 @@ struct options {
     /// be used from its executor only; one client per thread is the fastest.
     bool thread_safe = false;
 
-    tls_options tls{};
-    poll_policy polling{};
-    retry_policy retries{};
+    tls_options tls{};      ///< certificate checks for https
+    poll_policy polling{};  ///< when to poll a task, and when to give up
+    retry_policy retries{}; ///< which failed requests are tried again
 };
 
 } // namespace oneai

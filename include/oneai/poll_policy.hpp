@@ -1,17 +1,4 @@
 #pragma once
-// When to poll a task's status, and when to stop. Stopping is never reported
-// as the task failing: `polling_exhausted` leaves the task id valid for a
-// later wait.
-//
-// Two modes:
-//  - adaptive (the default): the client learns the service's time from the
-//    tasks that finish (their own creation and completion times, per pipeline
-//    and input size) and polls when a task is likely done: the fewest polls
-//    for a mean detection delay of at most `target_delay`, every gap between
-//    `floor` and `ceiling`. Until it knows anything (and past a plan that a
-//    task outlived) it polls first after `delays.base()`, then every twice the
-//    target delay, or a quarter of the task's age when that is longer.
-//  - schedule: `initial_delay`, then `delays`, whatever the task.
 
 #include <oneai/backoff.hpp>
 #include <oneai/config.hpp>
@@ -22,9 +9,30 @@
 
 namespace oneai {
 
-enum class poll_mode { adaptive, schedule };
+/// How poll_policy decides when to poll.
+enum class poll_mode {
+    adaptive, ///< when the task is likely done, learnt from the tasks that finished
+    schedule  ///< `initial_delay`, then `delays`, whatever the task
+};
 
+/// When to poll a task's status, and when to stop.
+///
+/// Stopping is never reported as the task failing: errc::polling_exhausted
+/// leaves the task id valid for a later wait.
+///
+/// Two modes:
+/// - adaptive (the default): the client learns the service's time from the
+///   tasks that finish (their own creation and completion times, per pipeline
+///   and input size) and polls when a task is likely done: the fewest polls
+///   for a mean detection delay of at most `target_delay`, every gap between
+///   `floor` and `ceiling`. Until it knows anything (and past a plan that a
+///   task outlived) it polls first after `delays.base()`, then every twice the
+///   target delay, or a quarter of the task's age when that is longer.
+/// - schedule: `initial_delay`, then `delays`, whatever the task.
+///
+/// A plain value, copied into each wait. See docs/tasks-and-polling.md.
 struct ONEAI_API poll_policy {
+    /// Adaptive (learnt) or a fixed schedule.
     poll_mode mode = poll_mode::adaptive;
     /// Before the first status request (schedule mode).
     std::chrono::milliseconds initial_delay{250};
@@ -32,11 +40,14 @@ struct ONEAI_API poll_policy {
     /// mode's first poll while it knows nothing yet.
     backoff delays =
         backoff::exponential(std::chrono::milliseconds{250}, std::chrono::seconds{4}, 1.5);
-    /// Adaptive mode: the mean time from a task's completion to the poll that
-    /// sees it, and the bounds of every gap between polls.
+    /// The target_delay of a default policy.
     static constexpr std::chrono::milliseconds default_target_delay{500};
+    /// Adaptive mode: the mean time from a task's completion to the poll that
+    /// sees it. Smaller means faster answers and more polls.
     std::chrono::milliseconds target_delay = default_target_delay;
+    /// Adaptive mode: the shortest gap between two polls of a task.
     std::chrono::milliseconds floor{100};
+    /// Adaptive mode: the longest gap between two polls of a task.
     std::chrono::milliseconds ceiling{30000};
     /// 0 = no limit on the number of status requests.
     unsigned max_polls = 0;

@@ -1,9 +1,4 @@
 #pragma once
-// Which failed requests are tried again, how often and how far apart.
-// Two questions decide: was the request sent, and may it be
-// repeated? A submit (POST) that may have reached the server is never sent
-// again unless `resubmit_when_unsure` is set; the caller gets
-// `unknown_submission_outcome` instead.
 
 #include <oneai/backoff.hpp>
 #include <oneai/retry_budget.hpp>
@@ -13,9 +8,17 @@
 
 namespace oneai {
 
+/// Which failed requests are tried again, how often and how far apart.
+///
+/// Two questions decide: was the request sent, and may it be repeated? A
+/// submit (POST) that may have reached the server is never sent again unless
+/// `resubmit_when_unsure` is set; the caller gets
+/// errc::unknown_submission_outcome instead. Only transient errors are retried
+/// (see is_transient()). A plain value, copied into the client's options.
 struct retry_policy {
     /// Attempts per request, the first included. 1 = never retry.
     unsigned max_attempts = 5;
+    /// The waits between attempts, unless the server's Retry-After asks for longer.
     backoff delays = backoff::full_jitter(std::chrono::milliseconds{100}, std::chrono::seconds{5});
     /// Retry 429 / 60009 (concurrency limit), honouring Retry-After.
     bool retry_rate_limited = true;

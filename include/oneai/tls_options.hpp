@@ -1,12 +1,14 @@
 #pragma once
-// TLS settings. Certificates are verified, host name included, unless the
-// caller explicitly says otherwise.
 
 #include <string>
 
 namespace oneai {
 
+/// TLS settings of an https base URL. Certificates are verified, host name
+/// included, unless the caller explicitly says otherwise.
 struct tls_options {
+    /// Check the server's certificate chain and host name. Turn off only for a
+    /// test server you control: without it anyone on the path can read the key.
     bool verify_peer = true;
     /// PEM file of trusted CAs; empty = the system's default paths.
     std::string ca_file{};

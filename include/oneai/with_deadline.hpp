@@ -1,9 +1,4 @@
 #pragma once
-// A completion-token adapter that bounds an operation in time (Asio 1.26 has
-// no cancel_after): `c.async_wait(t, oneai::with_deadline(ex, 5s, token))`.
-// When the time runs out the operation is cancelled (terminal by default;
-// pass partial to merely stop waiting) and completes with
-// errc::deadline_exceeded. The caller's own cancellation still works.
 
 #include <oneai/detail/forward_associations.hpp>
 #include <oneai/error.hpp>
@@ -20,14 +15,26 @@
 
 namespace oneai {
 
+/// The completion token made by with_deadline(); use that function rather
+/// than this type.
 template <typename InnerToken>
 struct deadline_t {
-    boost::asio::any_io_executor executor;
-    std::chrono::steady_clock::duration timeout;
-    boost::asio::cancellation_type type;
-    InnerToken inner;
+    boost::asio::any_io_executor executor;       ///< runs the deadline's timer
+    std::chrono::steady_clock::duration timeout; ///< from the operation's start
+    boost::asio::cancellation_type type;         ///< what the deadline emits
+    InnerToken inner;                            ///< the token that receives the result
 };
 
+/// A completion-token adapter that bounds an operation in time (Asio 1.26 has
+/// no cancel_after):
+///
+///     c.async_wait(t, oneai::with_deadline(ex, 5s, asio::use_awaitable));
+///
+/// The timer starts when the operation does, on executor `ex`. When `timeout`
+/// runs out the operation is cancelled with `type` (terminal by default; pass
+/// partial to merely stop waiting) and completes with errc::deadline_exceeded.
+/// The caller's own cancellation, bound to `token`, still works. For
+/// operations that complete with `void(error_code, T)`.
 template <typename InnerToken>
 deadline_t<std::decay_t<InnerToken>>
 with_deadline(boost::asio::any_io_executor ex, std::chrono::steady_clock::duration timeout,

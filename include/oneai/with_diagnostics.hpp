@@ -1,10 +1,4 @@
 #pragma once
-// A completion-token adapter: `oneai::with_diagnostics(asio::use_awaitable)`
-// turns an operation's `void(error_code, T)` into `void(exception_ptr, T)`
-// whose exception is an error_with_diagnostics, so that code which lets
-// errors throw still learns the server's message, request id and task id.
-//
-//   oneai::result r = co_await c.async_run(p, in, oneai::with_diagnostics(asio::use_awaitable));
 
 #include <oneai/detail/diagnostics_slot.hpp>
 #include <oneai/detail/forward_associations.hpp>
@@ -18,11 +12,22 @@
 
 namespace oneai {
 
+/// The completion token made by with_diagnostics(); use that function rather
+/// than this type.
 template <typename InnerToken>
 struct with_diagnostics_t {
-    InnerToken inner;
+    InnerToken inner; ///< the token that receives the result or the exception
 };
 
+/// A completion-token adapter: `oneai::with_diagnostics(asio::use_awaitable)`
+/// turns an operation's `void(error_code, T)` into `void(exception_ptr, T)`
+/// whose exception is an error_with_diagnostics, so that code which lets
+/// errors throw still learns the server's message, request id and task id.
+///
+///     oneai::result r = co_await c.async_run(p, in, oneai::with_diagnostics(asio::use_awaitable));
+///
+/// When the operation was also given a diagnostics object, that object is
+/// filled too; otherwise the adapter keeps one until the completion.
 template <typename InnerToken>
 with_diagnostics_t<std::decay_t<InnerToken>> with_diagnostics(InnerToken&& token) {
     return {std::forward<InnerToken>(token)};

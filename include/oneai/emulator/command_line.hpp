@@ -1,6 +1,4 @@
 #pragma once
-// The emulator's command-line flags, shared by the `oneai-emulator` program and
-// the `oneai emulator` subcommand.
 
 #include <oneai/config.hpp>
 #include <oneai/emulator/config.hpp>
@@ -12,10 +10,12 @@
 
 namespace oneai::emulator {
 
+/// The emulator's command line, read by parse_command_line(); shared by the
+/// `oneai-emulator` program and the `oneai emulator` subcommand.
 struct command_line {
-    config cfg;
-    bool show_help = false;
-    bool show_version = false;
+    config cfg;                ///< the server's settings, defaults where no flag was given
+    bool show_help = false;    ///< --help was given
+    bool show_version = false; ///< --version was given
 };
 
 /// Parses flags (not the program name). Accepts `--flag value` and

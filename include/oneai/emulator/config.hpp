@@ -1,6 +1,4 @@
 #pragma once
-// Everything that shapes the emulator's behaviour, as a plain aggregate: set the
-// fields you care about and leave the rest at their defaults.
 
 #include <oneai/emulator/fault_config.hpp>
 #include <oneai/emulator/latency_model.hpp>
@@ -13,6 +11,8 @@
 
 namespace oneai::emulator {
 
+/// Everything that shapes the emulator's behaviour, as a plain aggregate: set
+/// the fields you care about and leave the rest at their defaults.
 struct config {
     /// Address to listen on. Loopback by default: the emulator is a development tool.
     std::string address = "127.0.0.1";
@@ -42,6 +42,7 @@ struct config {
         rfc850_date, ///< `Retry-After: Sunday, 06-Nov-94 08:49:37 GMT` (obsolete)
         asctime_date ///< `Retry-After: Sun Nov  6 08:49:37 1994` (obsolete)
     };
+    /// The form of the Retry-After header the emulator writes.
     retry_after_format retry_after_form = retry_after_format::seconds;
     /// Answer async submits with 202 instead of 200 (both occur in the wild).
     bool submit_status_202 = false;
@@ -49,7 +50,12 @@ struct config {
     /// say `error`; the official SDKs read `result`. `both` (the default)
     /// serves either reader; the others leave the other field null, so a
     /// client that reads only one field fails against one of them.
-    enum class failed_error_field : std::uint8_t { both, error_only, result_only };
+    enum class failed_error_field : std::uint8_t {
+        both,       ///< in `error` and in `result`
+        error_only, ///< in `error`; `result` is null
+        result_only ///< in `result`; `error` is null
+    };
+    /// Which field(s) of a FAILED task's status hold its error.
     failed_error_field failed_error_in = failed_error_field::both;
 
     /// Seed of the random decisions: latencies and faults (and ids with
@@ -59,10 +65,13 @@ struct config {
     /// default: ids come from the operating system's CSPRNG, so that one id tells
     /// nothing about another. The --seed flag turns it on.
     bool seeded_ids = false;
+    /// Failures injected on purpose; none by default.
     fault_config faults;
 
-    /// PEM files; when both are set the emulator speaks HTTPS only.
+    /// PEM file of the certificate (chain); when it and the key are both set the
+    /// emulator speaks HTTPS only.
     std::string tls_cert_file;
+    /// PEM file of the certificate's private key.
     std::string tls_key_file;
 
     /// Largest request body accepted; larger ones get 413.
@@ -82,6 +91,7 @@ struct config {
     /// Open client connections; further ones are closed as soon as accepted.
     std::size_t max_connections = 10'000;
 
+    /// Whether both TLS files are set, so the server speaks HTTPS.
     bool tls_enabled() const noexcept { return !tls_cert_file.empty() && !tls_key_file.empty(); }
 };
 

@@ -1,7 +1,4 @@
 #pragma once
-// How long the emulator "processes" a task: a distribution of run times plus an
-// optional cost per input word, so that tests and benchmarks can model a real
-// service (long tails, length-dependent latency) reproducibly from a seed.
 
 #include <chrono>
 #include <cstdint>
@@ -12,10 +9,20 @@
 
 namespace oneai::emulator {
 
+/// How long the emulator "processes" a task: a distribution of run times plus
+/// an optional cost per input word, so that tests and benchmarks can model a
+/// real service (long tails, length-dependent latency) reproducibly from a
+/// seed. A copyable value.
 class ONEAI_API latency_model {
   public:
+    /// Times are in microseconds.
     using duration = std::chrono::microseconds;
-    enum class kind : std::uint8_t { fixed, uniform, lognormal };
+    /// The distribution drawn from.
+    enum class kind : std::uint8_t {
+        fixed,    ///< always the same time
+        uniform,  ///< uniform between two bounds
+        lognormal ///< log-normal: a median and a long tail
+    };
 
     /// Every task takes exactly `d`.
     static latency_model fixed(duration d);
@@ -38,6 +45,7 @@ class ONEAI_API latency_model {
     /// The command-line form of this model (round-trips through parse()).
     std::string to_string() const;
 
+    /// The distribution drawn from.
     kind shape() const noexcept { return kind_; }
 
   private:

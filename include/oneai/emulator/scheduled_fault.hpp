@@ -1,7 +1,4 @@
 #pragma once
-// A fault injected into one request named by its position, not drawn at
-// random: "reset the first POST", "answer the third GET with 503". Tests name
-// the request they mean, so no seed or change elsewhere can move the fault.
 
 #include <cstdint>
 #include <string>
@@ -9,6 +6,9 @@
 
 namespace oneai::emulator {
 
+/// A fault injected into one request named by its position, not drawn at
+/// random: "reset the first POST", "answer the third GET with 503". Tests name
+/// the request they mean, so no seed or change elsewhere can move the fault.
 struct scheduled_fault {
     /// What happens to the request.
     enum class effect : std::uint8_t {
@@ -25,8 +25,8 @@ struct scheduled_fault {
         get,  ///< task status requests
     };
 
-    effect what = effect::reset;
-    request_kind of = request_kind::any;
+    effect what = effect::reset;         ///< what happens to the request
+    request_kind of = request_kind::any; ///< which requests are counted
     /// 1 for the first request of that kind since the server started.
     std::uint64_t nth = 1;
 
@@ -37,6 +37,7 @@ struct scheduled_fault {
     /// The `FAULT:KIND#N` form.
     std::string to_string() const;
 
+    /// The same fault on the same request.
     friend bool operator==(const scheduled_fault&, const scheduled_fault&) = default;
 };
 

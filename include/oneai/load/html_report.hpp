@@ -1,9 +1,4 @@
 #pragma once
-// `oneai bench --html`: one self-contained page (no network: inline SVG drawn
-// by inline JavaScript) with four plots of a load report: the latency
-// percentile distribution on a log axis, latency over time, throughput and
-// tasks in flight over time, and end to end split into submit, queue, run and
-// detection. The report itself is embedded as JSON.
 
 #include <string>
 
@@ -11,6 +6,11 @@ namespace oneai::load {
 
 class load_report;
 
+/// The page of `oneai bench --html`: one self-contained HTML document (no
+/// network: inline SVG drawn by inline JavaScript) with four plots of a load
+/// report: the latency percentile distribution on a log axis, latency over
+/// time, throughput and tasks in flight over time, and end to end split into
+/// submit, queue, run and detection. The report itself is embedded as JSON.
 std::string render_html(const load_report& report);
 
 } // namespace oneai::load

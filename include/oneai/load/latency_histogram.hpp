@@ -1,13 +1,4 @@
 #pragma once
-// A histogram of latencies with log-linear buckets: values below 256 us have a
-// bucket each, above that every power of two is split into 128 buckets, so a
-// bucket is at most 1/128 of its lower edge wide and a percentile (the middle
-// of its bucket, kept within the exact min and max) is within 0.4% of the
-// sorted-sample answer everywhere from 1 us to 1 h.
-//
-// Only the buckets that hold samples are stored (a sorted vector), so a
-// histogram per second of a long run stays small, and two histograms merge
-// exactly: the merge of the parts is the histogram of the whole.
 
 #include <chrono>
 #include <cstdint>
@@ -17,17 +8,28 @@
 
 namespace oneai::load {
 
+/// A histogram of latencies with log-linear buckets: values below 256 us have
+/// a bucket each, above that every power of two is split into 128 buckets, so a
+/// bucket is at most 1/128 of its lower edge wide and a percentile (the middle
+/// of its bucket, kept within the exact min and max) is within 0.4% of the
+/// sorted-sample answer everywhere from 1 us to 1 h.
+///
+/// Only the buckets that hold samples are stored (a sorted vector), so a
+/// histogram per second of a long run stays small, and two histograms merge
+/// exactly: the merge of the parts is the histogram of the whole. A plain
+/// value; not thread-safe.
 class latency_histogram {
   public:
     /// The range kept: smaller values count as 1 us, larger ones as 1 h.
     static constexpr std::chrono::microseconds lowest{1};
+    /// The largest value kept; larger ones count as this.
     static constexpr std::chrono::microseconds highest = std::chrono::hours(1);
 
     /// One non-empty bucket: the values in [low, high] and how many there are.
     struct bucket {
-        std::chrono::microseconds low{0};
-        std::chrono::microseconds high{0};
-        std::uint64_t count = 0;
+        std::chrono::microseconds low{0};  ///< the smallest value of the bucket
+        std::chrono::microseconds high{0}; ///< the largest value of the bucket
+        std::uint64_t count = 0;           ///< samples in it
     };
 
     /// Records `count` samples of `v`, clamped to [lowest, highest].
@@ -35,10 +37,13 @@ class latency_histogram {
     /// Adds every sample of `other`; exact.
     void merge(const latency_histogram& other) noexcept;
 
+    /// Samples recorded.
     std::uint64_t count() const noexcept { return count_; }
+    /// True when no sample was recorded.
     bool empty() const noexcept { return count_ == 0; }
-    /// The smallest and largest samples (after clamping); 0 when empty.
+    /// The smallest sample (after clamping); 0 when empty.
     std::chrono::microseconds min() const noexcept;
+    /// The largest sample (after clamping); 0 when empty.
     std::chrono::microseconds max() const noexcept;
     /// The exact mean of the (clamped) samples; 0 when empty.
     double mean_us() const noexcept;
@@ -58,6 +63,7 @@ class latency_histogram {
                                                        std::chrono::microseconds max,
                                                        std::uint64_t sum_us);
 
+    /// The same samples in the same buckets, with the same min, max and sum.
     friend bool operator==(const latency_histogram&, const latency_histogram&) = default;
 
   private:

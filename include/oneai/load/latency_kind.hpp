@@ -1,5 +1,4 @@
 #pragma once
-// The latencies a load report keeps a histogram of: end to end, and its parts.
 
 #include <array>
 #include <optional>
@@ -7,8 +6,16 @@
 
 namespace oneai::load {
 
-enum class latency_kind { end_to_end, submit, queue, run, detection };
+/// The latencies a load report keeps a histogram of: end to end, and its parts.
+enum class latency_kind {
+    end_to_end, ///< from the intended start to the poll that saw the task finished
+    submit,     ///< the submit's round trip
+    queue,      ///< the service's queue wait
+    run,        ///< the service's run time
+    detection   ///< from the service's completion to the poll that saw it
+};
 
+/// Every latency_kind, in the order of the enum.
 inline constexpr std::array<latency_kind, 5> all_latency_kinds{
     latency_kind::end_to_end, latency_kind::submit, latency_kind::queue, latency_kind::run,
     latency_kind::detection};

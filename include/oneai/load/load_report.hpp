@@ -1,8 +1,4 @@
 #pragma once
-// Everything one run of the load generator measured: run-level facts, counters,
-// a histogram per latency kind, and a per-second time series. Reports from
-// several generators merge exactly, and a report round-trips through JSON (the
-// schema is in README.md, "oneai bench report schema").
 
 #include <oneai/load/latency_histogram.hpp>
 #include <oneai/load/latency_kind.hpp>
@@ -26,6 +22,11 @@ class value;
 
 namespace oneai::load {
 
+/// Everything one run of the load generator measured: run-level facts,
+/// counters, a histogram per latency kind, and a per-second time series.
+/// Reports from several generators merge exactly, and a report round-trips
+/// through JSON (the schema is in README.md, "oneai bench report schema"). A
+/// plain value; not thread-safe.
 class load_report {
   public:
     /// The "schema_version" written by to_json and the only one from_json reads.
@@ -58,11 +59,15 @@ class load_report {
     /// Tasks started per second of the duration (open loop: compare with target_rate).
     double start_rate() const;
 
+    /// Tasks that ended COMPLETED.
     std::uint64_t completed() const noexcept { return completed_; }
+    /// Tasks that ended FAILED on the service.
     std::uint64_t failed() const noexcept { return failed_; }
+    /// Tasks left without a result by a transport, HTTP or deadline error.
     std::uint64_t errors() const noexcept { return errors_; }
     /// completed + failed + errors.
     std::uint64_t ended() const noexcept { return completed_ + failed_ + errors_; }
+    /// Status requests made, all tasks together.
     std::uint64_t polls() const noexcept { return polls_; }
     /// 429 answers met, on submits and polls.
     std::uint64_t rate_limited() const noexcept { return rate_limited_; }
@@ -79,9 +84,11 @@ class load_report {
     /// The smallest number of polls at least a fraction q of the tasks took or fewer.
     unsigned polls_percentile(double q) const noexcept;
 
+    /// The histogram of one latency kind over the measured tasks.
     const latency_histogram& latency(latency_kind k) const noexcept {
         return latencies_[static_cast<std::size_t>(k)];
     }
+    /// The generator's own lag behind its schedule (record_scheduling_lag()).
     const latency_histogram& scheduling_lag() const noexcept { return scheduling_lag_; }
     /// One entry per second from the start of the measured phase.
     const std::vector<second_stats>& series() const noexcept { return series_; }
@@ -98,6 +105,7 @@ class load_report {
     static boost::system::result<load_report> from_json_text(std::string_view text,
                                                              std::string* why = nullptr);
 
+    /// Every fact, counter, histogram and second the same.
     friend bool operator==(const load_report&, const load_report&) = default;
 
   private:

@@ -1,6 +1,4 @@
 #pragma once
-// One second of a load report's time series: what ended in that second, and
-// how many tasks were in flight.
 
 #include <oneai/load/latency_histogram.hpp>
 
@@ -9,6 +7,8 @@
 
 namespace oneai::load {
 
+/// One second of a load report's time series: what ended in that second, and
+/// how many tasks were in flight.
 struct second_stats {
     std::uint64_t completed = 0; ///< tasks that ended COMPLETED in this second
     std::uint64_t failed = 0;    ///< tasks that ended FAILED
@@ -19,7 +19,9 @@ struct second_stats {
     /// End-to-end latencies of the tasks that ended in this second.
     latency_histogram end_to_end;
 
+    /// completed + failed + errors.
     std::uint64_t ended() const noexcept { return completed + failed + errors; }
+    /// Every count and the histogram the same.
     friend bool operator==(const second_stats&, const second_stats&) = default;
 };
 

@@ -1,7 +1,4 @@
 #pragma once
-// The text a finished `oneai bench` run prints: the target and achieved rates
-// and how far behind schedule the generator fell, the task counts and errors,
-// a percentile table per latency kind, polls per task and the generator's lag.
 
 #include <string>
 
@@ -9,7 +6,10 @@ namespace oneai::load {
 
 class load_report;
 
-/// Several lines, each ending with '\n'.
+/// The text a finished `oneai bench` run prints: the target and achieved rates
+/// and how far behind schedule the generator fell, the task counts and errors,
+/// a percentile table per latency kind, polls per task and the generator's lag.
+/// Several lines, each ending with a newline.
 std::string summary_text(const load_report& report);
 
 } // namespace oneai::load

@@ -1,5 +1,4 @@
 #pragma once
-// What the load generator measured about one task, recorded into a load_report.
 
 #include <chrono>
 #include <optional>
@@ -7,10 +6,14 @@
 
 namespace oneai::load {
 
-/// failed: the task ended FAILED on the service; error: a transport, HTTP or
-/// deadline error left the task without a result.
-enum class task_outcome { completed, failed, error };
+/// How a measured task ended.
+enum class task_outcome {
+    completed, ///< the task ended COMPLETED
+    failed,    ///< the task ended FAILED on the service
+    error      ///< a transport, HTTP or deadline error left the task without a result
+};
 
+/// What the load generator measured about one task, recorded into a load_report.
 struct task_sample {
     /// From the start of the measured phase: in open loop the schedule's time
     /// for this task, in closed loop its actual start.
@@ -21,10 +24,10 @@ struct task_sample {
     std::optional<std::chrono::microseconds> queue;  ///< the service's queue wait
     std::optional<std::chrono::microseconds> run;    ///< the service's run time
     std::optional<std::chrono::microseconds>
-        detection; ///< service completion -> the poll that saw it
-    unsigned polls = 0;
-    task_outcome outcome = task_outcome::completed;
-    int http_status = 0;       ///< the last HTTP status of an error, 0 if none
+        detection;                                  ///< service completion -> the poll that saw it
+    unsigned polls = 0;                             ///< status requests made for the task
+    task_outcome outcome = task_outcome::completed; ///< how the task ended
+    int http_status = 0;                            ///< the last HTTP status of an error, 0 if none
     std::string api_error;     ///< One AI error code or errc name; empty when completed
     unsigned rate_limited = 0; ///< 429s this task met (submit and polls)
 };
