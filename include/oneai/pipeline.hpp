@@ -56,8 +56,9 @@ struct headline_params {
 /// Parameters of pipeline::gpt(). Unset fields keep the service's defaults.
 struct gpt_params {
     std::optional<std::string> model{}; ///< the language model the service uses
-    /// The caller's own key for the model's provider, sent in the request body.
-    /// Like the API key, never logged by the library.
+    /// The caller's own key for the model's provider. It travels in the
+    /// pipeline's JSON (the request body): keep it out of pipelines you print
+    /// or share.
     std::optional<std::string> gpt_api_key{};
     std::optional<std::string> input_skill{};     ///< the earlier step whose output is the input
     std::optional<std::string> prompt{};          ///< the instruction given with the input
