@@ -70,6 +70,11 @@ struct connection::deadline_guard {
 connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::string server_name,
                        exchange_deadlines& deadlines)
     : server_name_(std::move(server_name)), deadlines_(deadlines) {
+    // Beast reads as much as the buffer holds, at least 512 bytes, and the
+    // parser moves a body out of it as it comes: left to grow on its own, the
+    // buffer stays at 512 bytes and an answer of a few kilobytes costs a
+    // system call per 512 bytes. Room for a typical answer makes it one read.
+    buffer_.reserve(read_buffer_size);
     if (tls) {
         secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex, *tls);
         if (tls->native_handle() &&

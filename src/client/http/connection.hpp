@@ -67,6 +67,9 @@ class connection final : private exchange_deadlines::watched {
     bool closed_by_peer();
     void close();
 
+    /// What one read of an answer takes at most (the buffer grows for more).
+    static constexpr std::size_t read_buffer_size = 16 * 1024;
+
     std::chrono::steady_clock::time_point idle_since{};
     bool reused = false;
 
