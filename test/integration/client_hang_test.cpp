@@ -119,7 +119,9 @@ TEST_F(ClientTest, ARunDeadlineExpiringDuringItsSubmitLeavesTheOutcomeUnknown) {
     server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("slow:first-post")};
     server_cfg.faults.slow_delay = 1h;
     start_server();
-    opts.task_deadline = 300ms;
+    // Time enough to connect and send on a busy machine: the deadline must
+    // meet the submit after it went out, never before.
+    opts.task_deadline = 1s;
     auto c = make_client();
     diagnostics diag;
     auto [ec, r] =
@@ -135,7 +137,9 @@ TEST_F(ClientTest, ARunDeadlineExpiringDuringAStatusRequest) {
     server_cfg.faults.scheduled = {emulator::scheduled_fault::parse("slow:first-get")};
     server_cfg.faults.slow_delay = 1h;
     start_server();
-    opts.task_deadline = 400ms;
+    // Time enough for the submit (30 ms of processing) and the first poll to
+    // go out on a busy machine: the deadline must meet that poll in flight.
+    opts.task_deadline = 1s;
     auto c = make_client();
     int gets_sent = 0, polls_answered = 0;
     c->set_observer({.on_request =
