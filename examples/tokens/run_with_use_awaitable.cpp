@@ -1,0 +1,43 @@
+// Runs a summary and keywords pipeline and prints them; on failure prints the
+// error and its diagnostics and exits 1. Token: asio::use_awaitable, in a
+// coroutine; oneai::with_diagnostics makes the error an exception that carries
+// the diagnostics.
+#include "service_from_arguments.hpp"
+
+#include <oneai.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <iostream>
+
+namespace asio = boost::asio;
+
+int main(int argc, char** argv) {
+    const service_from_arguments service(argc, argv);
+    asio::io_context io;
+    oneai::client c{io.get_executor(), service.options()};
+    const auto p = oneai::pipeline{}.summarize().keywords();
+
+    int exit_code = 0;
+    auto run = [&]() -> asio::awaitable<void> {
+        oneai::input in = oneai::text_input{"Maria Lopez met the board in London on Tuesday. "
+                                            "The team will publish the full report next week."};
+        try {
+            oneai::result r = co_await c.async_run(p, std::move(in),
+                                                   oneai::with_diagnostics(asio::use_awaitable));
+            std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
+            for (const oneai::label* l : r.labels_of("keywords"))
+                std::cout << "keyword: " << l->span_text << "\n";
+        } catch (const oneai::error_with_diagnostics& e) {
+            std::cerr << "error: " << e.code().message() << "\n"
+                      << "diagnostics: " << e.get_diagnostics().to_string() << "\n";
+            exit_code = 1;
+        }
+    };
+    asio::co_spawn(io, run(), asio::detached);
+    io.run();
+    return exit_code;
+}
