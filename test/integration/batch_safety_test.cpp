@@ -615,7 +615,9 @@ TEST_F(BatchSafetyTest, GlobalTimeoutStopsTheBatchAndResumeFinishes) {
     const std::string input = write_input(total);
     const std::string output = path("out.jsonl");
     auto args = global_args(server->base_url());
-    args.insert(args.end(), {"--timeout", "1s", "batch", input, "-o", output, "--skill", "keywords",
+    // 2 s: time enough, on a busy machine, for the program to start and send
+    // its first submits; far from the tasks' 5 s.
+    args.insert(args.end(), {"--timeout", "2s", "batch", input, "-o", output, "--skill", "keywords",
                              "--progress", "never"});
     auto status = run_oneai(args, logged("timeout"));
     EXPECT_EQ(status, 5) << describe(status) << "\n" << log_of("timeout");
