@@ -152,7 +152,7 @@ bool apply_journal_line(std::string_view line, journal_state& state) {
     }
 }
 
-journal::journal(const std::string& path) : path_(path) {
+journal::journal(const std::string& path) : path_(path), described_("journal '" + path + "'") {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw std::runtime_error("cannot write the journal '" + path +
@@ -258,12 +258,13 @@ void journal::drop_finishes() noexcept {
 void journal::flush(bool durable) {
     if (has_staged()) {
         // The finishes last: an item's other records always precede its F.
-        std::string bytes;
-        bytes.swap(staged_);
-        bytes += finishes_;
+        // Copied into a buffer kept from turn to turn (a swap would hand the
+        // staging string's memory to a temporary and grow it again next turn).
+        writing_.assign(staged_).append(finishes_);
+        staged_.clear();
         finishes_.clear();
         staged_intents_ = false;
-        common::write_all(fd_, bytes, "journal '" + path_ + "'");
+        common::write_all(fd_, writing_, described_);
     }
     if (durable && ::fdatasync(fd_) != 0)
         throw std::runtime_error("cannot sync the journal '" + path_ +

@@ -78,8 +78,10 @@ class journal {
   private:
     int fd_ = -1;
     std::string path_;
-    std::string staged_;   // I, T, U and E records
-    std::string finishes_; // F records, kept apart until the sink has flushed
+    std::string described_; // "journal '<path>'", for a failed write's message
+    std::string staged_;    // I, T, U and E records
+    std::string finishes_;  // F records, kept apart until the sink has flushed
+    std::string writing_;   // what flush() writes: kept, so its memory serves every turn
     bool staged_intents_ = false;
 };
 

@@ -176,14 +176,19 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     }
     clock::time_point at(std::int64_t ms) const { return epoch + milliseconds(ms); }
 
+    // What the text forms compare (to_string writes the shape and both
+    // bounds), without building two strings for every task added.
+    static bool same_delays(const backoff& a, const backoff& b) {
+        return a.shape() == b.shape() && a.base() == b.base() && a.cap() == b.cap();
+    }
+
     std::uint16_t policy_index(const poll_policy& p) {
         for (std::size_t i = 0; i < policies.size(); ++i) {
             const auto& q = policies[i];
             if (q.mode == p.mode && q.initial_delay == p.initial_delay &&
                 q.max_polls == p.max_polls && q.max_duration == p.max_duration &&
                 q.honour_retry_after == p.honour_retry_after && q.target_delay == p.target_delay &&
-                q.floor == p.floor && q.ceiling == p.ceiling &&
-                q.delays.to_string() == p.delays.to_string())
+                q.floor == p.floor && q.ceiling == p.ceiling && same_delays(q.delays, p.delays))
                 return static_cast<std::uint16_t>(i);
         }
         policies.push_back(p);

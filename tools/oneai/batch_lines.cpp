@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <stdexcept>
 
 namespace oneai::cli {
@@ -127,11 +128,17 @@ batch_item parse_input_line(std::string_view line, std::uint64_t index, const fi
     if (auto* id = o->if_contains("id")) {
         item.id = id->is_string() ? std::string(id->get_string()) : json::serialize(*id);
     }
-    json::object echo = *o;
-    for (const char* consumed : {"text", "url", "file", "conversation", "id", "content_type"})
-        echo.erase(consumed);
-    if (!echo.empty())
+    static constexpr std::string_view consumed[] = {"text", "id",           "url",
+                                                    "file", "conversation", "content_type"};
+    const bool has_others = std::any_of(o->begin(), o->end(), [](const json::key_value_pair& m) {
+        return std::find(std::begin(consumed), std::end(consumed), m.key()) == std::end(consumed);
+    });
+    if (has_others) { // rare: most lines have nothing to echo, and need no copy
+        json::object echo = *o;
+        for (std::string_view key : consumed)
+            echo.erase(key);
         item.echo_json = json::serialize(echo);
+    }
     return item;
 }
 

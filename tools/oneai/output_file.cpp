@@ -24,7 +24,8 @@ namespace {
 
 } // namespace
 
-output_file::output_file(const std::string& path) : path_(path) {
+output_file::output_file(const std::string& path)
+    : path_(path), described_(path.empty() ? "output (standard output)" : "output '" + path + "'") {
     if (path.empty()) {
         fd_ = STDOUT_FILENO;
         return;
@@ -150,15 +151,14 @@ void output_file::flush() {
     }
     if (buffer_.empty())
         return;
-    std::string bytes;
-    bytes.swap(buffer_); // a failed write is not retried: part of it may be written
     try {
-        common::write_all(fd_, bytes,
-                          path_.empty() ? "output (standard output)" : "output '" + path_ + "'");
+        common::write_all(fd_, buffer_, described_);
     } catch (const std::exception& e) {
+        buffer_.clear(); // a failed write is not retried: part of it may be written
         failure_ = e.what();
         throw;
     }
+    buffer_.clear(); // its memory kept: the next turn's lines need as much
 }
 
 void output_file::sync() {

@@ -64,6 +64,7 @@ class output_file {
     void open_and_lock();
     int fd_ = -1;
     std::string path_;
+    std::string described_; // "output '<path>'", for a failed write's message
     std::string buffer_;
     std::string failure_; // why a write failed: later flushes fail with it
 };
