@@ -173,7 +173,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
             });
         if (opts_.mode == run_mode::async) {
             scheduler_options so;
-            so.max_concurrent_polls = opts_.max_concurrent_polls;
+            so.max_concurrent_polls = std::min(opts_.max_concurrent_polls, poll_slots());
             so.typed_results = false; // the stats and times are all a benchmark reads
             scheduler_ = std::make_unique<poll_scheduler>(
                 c_, so, [weak = weak_from_this()](poll_scheduler::completion&& done) {
@@ -199,6 +199,25 @@ class load_run : public std::enable_shared_from_this<load_run> {
 
   private:
     bool open_loop() const { return opts_.rate > 0; }
+
+    // The client's connections are split between the generator's calls
+    // (submits, or sync calls) and the scheduler's polls, so that no request
+    // ever waits for a connection inside the client: a task due while every
+    // call slot is busy waits here, in a queue that costs a tag, and is timed
+    // from its intended start all the same. (Waiting in the client costs a
+    // coroutine and a timer each, and a waiter woken by a released
+    // connection can lose it to a newer request, so an open loop that fell
+    // behind once stayed seconds behind at rates the client sustains.)
+    std::size_t connections() const {
+        return std::max<std::size_t>(1, c_.get_options().max_connections_per_host);
+    }
+    std::size_t call_slots() const {
+        return opts_.mode == run_mode::sync ? connections()
+                                            : std::max<std::size_t>(1, connections() / 2);
+    }
+    std::size_t poll_slots() const {
+        return std::max<std::size_t>(1, connections() - call_slots());
+    }
 
     // Whether a task meant to start at `intended` belongs to the run; ends the
     // arrivals at the first that does not.
@@ -296,6 +315,15 @@ class load_run : public std::enable_shared_from_this<load_run> {
             report_.max_behind_schedule = std::max(report_.max_behind_schedule, us(now - intended));
             rec.sample.intended_start = us(intended - measured_start_);
         }
+        if (calls_under_way_ >= call_slots()) {
+            waiting_calls_.push_back(tag);
+            return;
+        }
+        send(tag, rec);
+    }
+
+    void send(std::uint64_t tag, task_record& rec) {
+        ++calls_under_way_;
         input in = next_input();
         rec.sent_unix_us = unix_now_us();
         auto weak = weak_from_this();
@@ -319,7 +347,19 @@ class load_run : public std::enable_shared_from_this<load_run> {
 
     task_record* find(std::uint64_t tag) { return records_.find(tag); }
 
+    // A call ended: the next waiting task's call takes its place.
+    void call_ended() {
+        --calls_under_way_;
+        while (!abandoning_ && !waiting_calls_.empty() && calls_under_way_ < call_slots()) {
+            const auto tag = waiting_calls_.front();
+            waiting_calls_.pop_front();
+            if (task_record* rec = find(tag))
+                send(tag, *rec);
+        }
+    }
+
     void on_submitted(std::uint64_t tag, error_code ec, task t, oneai::detail::task_shape shape) {
+        call_ended();
         task_record* rec = find(tag);
         if (!rec)
             return;
@@ -337,6 +377,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
     }
 
     void on_sync_done(std::uint64_t tag, error_code ec, result r) {
+        call_ended();
         task_record* rec = find(tag);
         if (!rec)
             return;
@@ -408,7 +449,6 @@ class load_run : public std::enable_shared_from_this<load_run> {
                 s.api_error =
                     rec->diag.api_code != 0 ? std::to_string(rec->diag.api_code) : error_name(ec);
             }
-            s.rate_limited += std::exchange(unattributed_poll_429s_, 0);
             report_.record(s);
             last_measured_end_ = now;
             if (opts_.on_task)
@@ -458,15 +498,16 @@ class load_run : public std::enable_shared_from_this<load_run> {
         });
     }
 
-    // The scheduler counts 429s on polls in total, not per task: each sample
-    // tick hands the new ones to the next measured task to end, so the run's
-    // total is right though a task may carry another's.
+    // The scheduler counts 429s on polls in total, not per task, so they are
+    // the run's, never a task's: those met since the measured phase began go
+    // into the report's total (on each sample tick, and once more at the end).
     void collect_poll_rate_limits() {
         if (!scheduler_)
             return;
         const auto seen = scheduler_->stats().rate_limited;
-        unattributed_poll_429s_ += seen - poll_429s_seen_;
-        poll_429s_seen_ = seen;
+        const auto news = seen - std::exchange(poll_429s_seen_, seen);
+        if (clock::now() >= measured_start_)
+            report_.add_poll_rate_limits(news);
     }
 
     void cancel() {
@@ -491,6 +532,11 @@ class load_run : public std::enable_shared_from_this<load_run> {
         abandoning_ = true;
         if (scheduler_)
             scheduler_->stop(); // polled tasks end here: the scheduler reports none of them
+        // Tasks waiting for a call slot were never sent: dropped now.
+        for (auto tag : std::exchange(waiting_calls_, {})) {
+            records_.remove(tag);
+            --in_flight_;
+        }
         // Submits and sync calls under way end (sync calls cancelled now), and
         // their handlers forget them.
         for (auto tag : records_.tags()) {
@@ -510,6 +556,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
         done_ = true;
         arrival_timer_.cancel();
         sample_timer_.cancel();
+        collect_poll_rate_limits();
         if (scheduler_)
             scheduler_->stop();
         auto slot = asio::get_associated_cancellation_slot(handler_);
@@ -561,10 +608,11 @@ class load_run : public std::enable_shared_from_this<load_run> {
     clock::time_point intended_end_, last_measured_start_, last_measured_end_, cancelled_at_;
     std::uint64_t admitted_measured_ = 0;
     std::uint64_t poll_429s_seen_ = 0;
-    unsigned unattributed_poll_429s_ = 0;
     std::size_t next_input_index_ = 0;
     std::size_t in_flight_ = 0;
     std::deque<clock::time_point> backlog_; // open loop: due, waiting for a slot
+    std::size_t calls_under_way_ = 0;
+    std::deque<std::uint64_t> waiting_calls_; // due, waiting for a call slot
     task_table records_;
     bool arrivals_over_ = false;
     bool cancelled_ = false;

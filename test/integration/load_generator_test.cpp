@@ -254,6 +254,80 @@ TEST_F(LoadGeneratorTest, CorrectedLatencyShowsAStallThatANaiveMeasurementHides)
     EXPECT_GE(r.max_behind_schedule, stall * 8 / 10);
 }
 
+// One task's answers as the service gives them for an instant task: queued
+// for 0 s (concurrency_wait_time 0) and run in 0 s (created = completed).
+const std::string instant_submit =
+    R"({"status":"QUEUED","task_id":"417f8b46-3a41-4985-9e61-b191e46cd465"})";
+const std::string instant_status =
+    R"({"task_id":"417f8b46-3a41-4985-9e61-b191e46cd465","status":"COMPLETED",)"
+    R"("creation_time":"2026-11-30T02:43:19.647662","completion_time":"2026-11-30T02:43:19.647662",)"
+    R"("result":{"input":[{"utterance":"x"}],"status":"success","output":[],)"
+    R"("stats":{"concurrency_wait_time":0E0,"total_running_jobs":1,"total_waiting_jobs":0}},)"
+    R"("error":null})";
+
+TEST_F(LoadGeneratorTest, AZeroQueueWaitAndRunTimeAreReportedAsZero) {
+    canned_server::script answers;
+    answers.replies = {raw_reply(instant_submit, -1, true), raw_reply(instant_status, -1, true)};
+    answers.keep_alive = true;
+    // Submit, status, submit, status...: one connection, one task at a time.
+    answers.replies = {answers.replies[0], answers.replies[1], answers.replies[0],
+                       answers.replies[1], answers.replies[0], answers.replies[1]};
+    canned_server server(answers);
+    opts.base_url = server.base_url();
+    opts.max_connections_per_host = 1;
+    auto c = make_client();
+    auto o = base_options();
+    o.concurrency = 1;
+    o.requests = 3;
+    o.polling->initial_delay = 0ms;
+    auto [ec, r] = run(*c, o);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_EQ(r.completed(), 3u);
+    for (auto kind : {latency_kind::queue, latency_kind::run}) {
+        const auto& h = r.latency(kind);
+        ASSERT_EQ(h.count(), 3u) << load::name(kind);
+        EXPECT_EQ(h.max(), microseconds(0)) << load::name(kind);
+        EXPECT_EQ(h.percentile(0.5), microseconds(0)) << load::name(kind);
+        EXPECT_EQ(h.mean_us(), 0.0) << load::name(kind);
+    }
+}
+
+TEST_F(LoadGeneratorTest, A429OnAPollCountsForTheRunAndNotForTheNextTask) {
+    const std::string too_many =
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\n"
+        "Connection: keep-alive\r\n\r\n";
+    canned_server::script answers;
+    const auto submitted = raw_reply(instant_submit, -1, true);
+    const auto status = raw_reply(instant_status, -1, true);
+    // Task 1: submit, a poll answered 429, the retried poll. Task 2: submit
+    // (held back, so the generator's sample ticks run in between), poll.
+    answers.replies = {submitted, too_many, status, submitted, status};
+    answers.keep_alive = true;
+    canned_server server(answers);
+    server.stall(4, 100ms);
+    opts.base_url = server.base_url();
+    opts.max_connections_per_host = 1;
+    auto c = make_client();
+    auto o = base_options();
+    o.concurrency = 1;
+    o.requests = 2;
+    o.polling->initial_delay = 0ms;
+    o.sample_every = 1ms;
+    std::vector<unsigned> per_task;
+    o.on_task = [&](const load::task_sample& s, microseconds) {
+        per_task.push_back(s.rate_limited);
+    };
+    auto [ec, r] = run(*c, o);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_EQ(r.completed(), 2u);
+    ASSERT_EQ(server.requests(), 5);
+    // The scheduler counts poll 429s in total: the run has it, and the second
+    // task, which met none, does not carry it.
+    EXPECT_EQ(r.rate_limited(), 1u);
+    ASSERT_EQ(per_task.size(), 2u);
+    EXPECT_EQ(per_task[1], 0u);
+}
+
 TEST_F(LoadGeneratorTest, WarmUpIsKeptOutAndClosedLoopHoldsItsConcurrency) {
     start_server();
     auto c = make_client();

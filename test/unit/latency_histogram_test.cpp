@@ -110,18 +110,32 @@ TEST(LatencyHistogram, MergeOfPartsEqualsTheWhole) {
     EXPECT_EQ(reversed, whole);
 }
 
-TEST(LatencyHistogram, ClampsToOneMicrosecondAndOneHour) {
+TEST(LatencyHistogram, ClampsToZeroAndOneHour) {
     latency_histogram h;
     h.record(microseconds(0));
     h.record(microseconds(-5));
     h.record(std::chrono::hours(2), 3);
     EXPECT_EQ(h.count(), 5u);
-    EXPECT_EQ(h.min(), microseconds(1));
+    // A zero (a queue wait of 0) stays 0, and a negative value counts as 0.
+    EXPECT_EQ(h.min(), microseconds(0));
     EXPECT_EQ(h.max(), std::chrono::hours(1));
-    EXPECT_EQ(h.percentile(0.1), microseconds(1));
+    EXPECT_EQ(h.percentile(0.1), microseconds(0));
     // Values over an hour count as an hour, in the top bucket.
     EXPECT_EQ(h.percentile(0.99), std::chrono::hours(1));
-    EXPECT_EQ(h.sum_us(), 2ull + 3ull * 3'600'000'000ull);
+    EXPECT_EQ(h.sum_us(), 3ull * 3'600'000'000ull);
+}
+
+TEST(LatencyHistogram, ZerosAndOnesAreTwoBuckets) {
+    latency_histogram h;
+    h.record(microseconds(0), 3);
+    h.record(microseconds(1));
+    EXPECT_EQ(h.percentile(0.5), microseconds(0));
+    EXPECT_EQ(h.percentile(1), microseconds(1));
+    ASSERT_EQ(h.buckets().size(), 2u);
+    EXPECT_EQ(h.buckets()[0].low, microseconds(0));
+    EXPECT_EQ(h.buckets()[0].count, 3u);
+    // It survives the round trip through its parts, as a report stores it.
+    EXPECT_EQ(latency_histogram::from_parts(h.buckets(), h.min(), h.max(), h.sum_us()), h);
 }
 
 TEST(LatencyHistogram, EmptyAnswersZero) {

@@ -12,7 +12,7 @@ namespace oneai::load {
 /// a bucket each, above that every power of two is split into 128 buckets, so a
 /// bucket is at most 1/128 of its lower edge wide and a percentile (the middle
 /// of its bucket, kept within the exact min and max) is within 0.4% of the
-/// sorted-sample answer everywhere from 1 us to 1 h.
+/// sorted-sample answer everywhere from 1 us to 1 h (0 has a bucket of its own).
 ///
 /// Only the buckets that hold samples are stored (a sorted vector), so a
 /// histogram per second of a long run stays small, and two histograms merge
@@ -20,8 +20,9 @@ namespace oneai::load {
 /// value; not thread-safe.
 class latency_histogram {
   public:
-    /// The range kept: smaller values count as 1 us, larger ones as 1 h.
-    static constexpr std::chrono::microseconds lowest{1};
+    /// The smallest value kept: negative values count as 0. A zero stays 0
+    /// (a queue wait of 0 is reported as 0, not as 1 us).
+    static constexpr std::chrono::microseconds lowest{0};
     /// The largest value kept; larger ones count as this.
     static constexpr std::chrono::microseconds highest = std::chrono::hours(1);
 

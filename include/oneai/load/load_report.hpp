@@ -46,6 +46,9 @@ class load_report {
     /// A sample of the tasks in flight at `at` (from the start of the measured
     /// phase); a second keeps its largest sample.
     void record_in_flight(std::chrono::microseconds at, std::size_t in_flight);
+    /// 429 answers to polls: counted for the run, in rate_limited(), and in
+    /// no task (the poll scheduler counts them in total, not per task).
+    void add_poll_rate_limits(std::uint64_t n) noexcept { rate_limited_ += n; }
     /// The generator's own lag behind its schedule, kept as a histogram.
     void record_scheduling_lag(std::chrono::microseconds lag);
     /// Adds another generator's report: counters, histograms and the series

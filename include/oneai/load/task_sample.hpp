@@ -28,8 +28,10 @@ struct task_sample {
     unsigned polls = 0;                             ///< status requests made for the task
     task_outcome outcome = task_outcome::completed; ///< how the task ended
     int http_status = 0;                            ///< the last HTTP status of an error, 0 if none
-    std::string api_error;     ///< One AI error code or errc name; empty when completed
-    unsigned rate_limited = 0; ///< 429s this task met (submit and polls)
+    std::string api_error; ///< One AI error code or errc name; empty when completed
+    /// 429s this task's submit (or sync call) met; those met by polls count
+    /// for the run only (load_report::rate_limited).
+    unsigned rate_limited = 0;
 };
 
 } // namespace oneai::load
