@@ -82,7 +82,11 @@ struct load_options {
     run_mode mode = run_mode::async;
     /// Async mode: how tasks are polled; unset = the client's poll policy.
     std::optional<poll_policy> polling;
-    /// Async mode: status requests under way at once.
+    /// Async mode: status requests under way at once, and never more than
+    /// the half of the client's connections the submits leave (submits use
+    /// the other half, sync calls all of them), so no request waits for a
+    /// connection inside the client: a task due while its calls are all
+    /// busy waits in the generator, timed from its intended start.
     std::size_t max_concurrent_polls = 256;
     /// Poisson gaps and generated text are drawn from this.
     std::uint64_t seed = 1;
