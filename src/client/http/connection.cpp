@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -76,7 +77,7 @@ connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::s
     // system call per 512 bytes. Room for a typical answer makes it one read.
     buffer_.reserve(read_buffer_size);
     if (tls) {
-        secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex, *tls);
+        secure_ = std::make_unique<beast::ssl_stream<asio::ip::tcp::socket>>(ex, *tls);
         if (tls->native_handle() &&
             SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
             secure_->set_verify_callback(asio::ssl::host_name_verification(server_name_));
@@ -89,7 +90,7 @@ connection::connection(asio::any_io_executor ex, asio::ssl::context* tls, std::s
             SSL_set_tlsext_host_name(secure_->native_handle(), server_name_.c_str()) != 1)
             setup_error_ = asio::error::invalid_argument;
     } else {
-        plain_ = std::make_unique<beast::tcp_stream>(ex);
+        plain_ = std::make_unique<asio::ip::tcp::socket>(ex);
     }
 }
 
@@ -97,7 +98,7 @@ connection::~connection() {
     deadlines_.unwatch(*this);
 }
 
-beast::tcp_stream& connection::tcp() {
+asio::ip::tcp::socket& connection::tcp() {
     return secure_ ? secure_->next_layer() : *plain_;
 }
 
@@ -108,7 +109,7 @@ void connection::expire() {
     expired_ = true;
     reusable_ = false;
     error_code ignored;
-    tcp().socket().close(ignored);
+    tcp().close(ignored);
 }
 
 error_code connection::timed_out_or(error_code ec) const {
@@ -120,10 +121,10 @@ asio::awaitable<error_code> connection::connect(asio::ip::tcp::resolver::results
     if (setup_error_)
         co_return setup_error_;
     deadline_guard guard(*this, timeout);
-    auto [ec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
+    auto [ec, ep] = co_await asio::async_connect(tcp(), endpoints, use_tuple);
     ec = timed_out_or(ec);
     if (!ec) {
-        tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);
+        tcp().set_option(asio::ip::tcp::no_delay(true), ec);
         ec = {};
     }
     if (!ec && secure_) {
@@ -233,7 +234,7 @@ asio::awaitable<exchange_result> connection::exchange(file_request& request,
 bool connection::closed_by_peer() {
     // A kept-alive connection is quiet between exchanges; readable means the
     // server closed it (EOF) or sent something unasked: either way, do not use it.
-    auto& socket = tcp().socket();
+    auto& socket = tcp();
     if (!socket.is_open())
         return true;
     char byte;
@@ -244,8 +245,8 @@ bool connection::closed_by_peer() {
 void connection::close() {
     reusable_ = false;
     error_code ignored;
-    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    tcp().socket().close(ignored);
+    tcp().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    tcp().close(ignored);
 }
 
 } // namespace oneai::detail

@@ -10,7 +10,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -80,14 +79,16 @@ class connection final : private exchange_deadlines::watched {
     run_exchange(Stream& s, Write write, std::chrono::milliseconds timeout,
                  std::size_t max_response, bool final_once_written);
 
-    beast::tcp_stream& tcp();
+    asio::ip::tcp::socket& tcp();
     void expire() override; // the deadline passed: cancel what is under way
     struct deadline_guard;
     // Beast's error for an operation that ran out of time, when it did.
     error_code timed_out_or(error_code ec) const;
 
-    std::unique_ptr<beast::tcp_stream> plain_;
-    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure_;
+    // A plain socket, not Beast's tcp_stream: the deadlines above time every
+    // exchange, and tcp_stream's own timeout layer (unused) costs on every read and write.
+    std::unique_ptr<asio::ip::tcp::socket> plain_;
+    std::unique_ptr<beast::ssl_stream<asio::ip::tcp::socket>> secure_;
     std::string server_name_;
     exchange_deadlines& deadlines_;
     bool expired_ = false;
