@@ -29,6 +29,7 @@
 /// batch engine and the poll scheduler.
 #include <oneai/backoff.hpp>
 #include <oneai/client.hpp>
+#include <oneai/client_base.hpp>
 #include <oneai/client_counters.hpp>
 #include <oneai/diagnostics.hpp>
 #include <oneai/error.hpp>
@@ -36,6 +37,7 @@
 #include <oneai/input.hpp>
 #include <oneai/label.hpp>
 #include <oneai/observer.hpp>
+#include <oneai/operation_params.hpp>
 #include <oneai/options.hpp>
 #include <oneai/pipeline.hpp>
 #include <oneai/poll_policy.hpp>

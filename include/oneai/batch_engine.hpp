@@ -69,10 +69,10 @@ class ONEAI_API batch_engine {
     /// std::runtime_error when the journal cannot be used: it cannot be read or
     /// written, another process holds it, or it records another pipeline or
     /// service.
-    batch_engine(client& c, batch_options opts, source from, sink to,
+    batch_engine(client_base& c, batch_options opts, source from, sink to,
                  std::unordered_set<std::uint64_t> already_finished = {});
     /// The same, pulling from an asynchronous source (see source_from_channel).
-    batch_engine(client& c, batch_options opts, async_source from, sink to,
+    batch_engine(client_base& c, batch_options opts, async_source from, sink to,
                  std::unordered_set<std::uint64_t> already_finished = {});
     /// Ends a running batch: its async_run() completes with operation_aborted,
     /// and the source and the sink are never called again.

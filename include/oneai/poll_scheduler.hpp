@@ -70,7 +70,7 @@ class ONEAI_API poll_scheduler {
 
     /// A scheduler polling through client `c` (held by reference); `on_done`
     /// is called once for each task added, unless stop() drops it.
-    poll_scheduler(client& c, scheduler_options opts, completion_handler on_done);
+    poll_scheduler(client_base& c, scheduler_options opts, completion_handler on_done);
     /// Stops, as stop() does: no completion is delivered after it.
     ~poll_scheduler();
     poll_scheduler(const poll_scheduler&) = delete;            ///< Not copyable.

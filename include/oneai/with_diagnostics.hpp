@@ -72,6 +72,19 @@ struct boost::asio::async_result<oneai::with_diagnostics_t<InnerToken>,
             },
             token.inner, slot, std::forward<Args>(args)...);
     }
+
+    /// For an operation that fills no diagnostics (and for the check of
+    /// `BOOST_ASIO_COMPLETION_TOKEN_FOR`, which initiates without arguments):
+    /// its errors still throw, with empty diagnostics.
+    template <typename Initiation>
+    static auto initiate(Initiation&& init, oneai::with_diagnostics_t<InnerToken> token) {
+        return boost::asio::async_initiate<InnerToken, void(std::exception_ptr, T)>(
+            [init = std::forward<Initiation>(init)](auto handler) mutable {
+                std::move(init)(oneai::detail::throwing_handler<decltype(handler), T>{
+                    std::move(handler), std::make_shared<oneai::diagnostics>()});
+            },
+            token.inner);
+    }
 };
 
 // The adapted handler keeps the inner handler's executor, allocator and

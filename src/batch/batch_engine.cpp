@@ -61,7 +61,7 @@ struct pending_submit {
 };
 
 // The pipeline and service a journal belongs to.
-detail::journal_header journal_header_for(const pipeline& p, const client& c) {
+detail::journal_header journal_header_for(const pipeline& p, const client_base& c) {
     const std::string definition = detail::encode_pipeline_definition(p);
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx",
@@ -95,7 +95,7 @@ const char* to_string(batch_outcome::kind k) noexcept {
 }
 
 struct batch_engine::impl : std::enable_shared_from_this<impl> {
-    impl(client& c_, batch_options o, source sync_from, async_source async_from, sink t,
+    impl(client_base& c_, batch_options o, source sync_from, async_source async_from, sink t,
          std::unordered_set<std::uint64_t> done)
         : c(c_), client_state(detail::client_access::state(c_)), opts(std::move(o)),
           from(std::move(sync_from)), from_async(std::move(async_from)), to(std::move(t)),
@@ -110,8 +110,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             open_journal();
     }
 
-    client& c;
-    std::shared_ptr<client::impl> client_state; // says when the client is shut down
+    client_base& c;
+    std::shared_ptr<client_base::impl> client_state; // says when the client is shut down
     batch_options opts;
     source from;
     async_source from_async;
@@ -175,7 +175,7 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     bool client_usable() const { return !client_state->shut_down; }
     // The client's executor, reached through its state: the client object
     // itself may be gone (its destructor is what shut it down).
-    const client::executor_type& executor() const { return client_state->ex; }
+    const client_base::impl::executor_type& executor() const { return client_state->ex; }
 
     // --- running
 
@@ -445,12 +445,12 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
 
     void send(const std::shared_ptr<pending_submit>& sub) {
         sub->sent = true;
-        c.async_submit(
-            opts.pipeline, sub->in, sub->diag,
-            asio::bind_cancellation_slot(sub->signal.slot(),
-                                         [self = shared_from_this(), sub](error_code ec, task t) {
-                                             self->on_submitted(sub, ec, std::move(t));
-                                         }));
+        detail::client_access::start(
+            client_state, submit_params{opts.pipeline, sub->in}, &sub->diag,
+            detail::operation_handler<task>(asio::bind_cancellation_slot(
+                sub->signal.slot(), [self = shared_from_this(), sub](error_code ec, task t) {
+                    self->on_submitted(sub, ec, std::move(t));
+                })));
     }
 
     void forget_submit(pending_submit& sub, const char* why) {
@@ -846,12 +846,12 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
     }
 };
 
-batch_engine::batch_engine(client& c, batch_options opts, source from, sink to,
+batch_engine::batch_engine(client_base& c, batch_options opts, source from, sink to,
                            std::unordered_set<std::uint64_t> already_finished)
     : impl_(std::make_shared<impl>(c, std::move(opts), std::move(from), nullptr, std::move(to),
                                    std::move(already_finished))) {}
 
-batch_engine::batch_engine(client& c, batch_options opts, async_source from, sink to,
+batch_engine::batch_engine(client_base& c, batch_options opts, async_source from, sink to,
                            std::unordered_set<std::uint64_t> already_finished)
     : impl_(std::make_shared<impl>(c, std::move(opts), nullptr, std::move(from), std::move(to),
                                    std::move(already_finished))) {}

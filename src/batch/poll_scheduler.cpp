@@ -104,7 +104,7 @@ struct heap_entry {
 } // namespace
 
 struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
-    impl(client& c_, scheduler_options o, completion_handler done)
+    impl(client_base& c_, scheduler_options o, completion_handler done)
         : c(c_), client_state(detail::client_access::state(c_)), opts(std::move(o)),
           on_done(std::move(done)), timer(c_.get_executor()), epoch(clock::now()),
           rng(std::random_device{}()) {
@@ -116,9 +116,9 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
             client_state->planner.census_source(-1);
     }
 
-    client& c;
+    client_base& c;
     // Held, not reached through the client: the client may be gone by the stop.
-    std::shared_ptr<client::impl> client_state;
+    std::shared_ptr<client_base::impl> client_state;
     bool counted = true; // among the model's census sources
     scheduler_options opts;
     completion_handler on_done;
@@ -274,8 +274,8 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
             self->on_status(slot, ec, std::move(s), poll->diag.retry_after);
             self->pump();
         };
-        detail::client_access::launch_status(
-            c, task(id_of(slot)), &poll->diag,
+        detail::client_access::start_status(
+            client_state, task(id_of(slot)), &poll->diag,
             opts.typed_results ? detail::result_decoding::typed
                                : detail::result_decoding::text_only,
             asio::any_completion_handler<void(error_code, task_status)>(
@@ -300,9 +300,9 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         if (r.deadline_ms >= 0)
             deadline = at(r.deadline_ms);
         return {policy, deadline, state().planner.plan(policy, {r.pipeline, r.size}),
-                c.get_options().retries.max_retry_after};
+                client_state->opts.retries.max_retry_after};
     }
-    client::impl& state() { return *client_state; }
+    client_base::impl& state() { return *client_state; }
     // A record keeps 32 bits of its start number: tasks in flight started
     // within the last four billion starts, so the rest follows from now.
     std::uint64_t full_start(std::uint32_t low) {
@@ -340,7 +340,7 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
     }
 };
 
-poll_scheduler::poll_scheduler(client& c, scheduler_options opts, completion_handler on_done)
+poll_scheduler::poll_scheduler(client_base& c, scheduler_options opts, completion_handler on_done)
     : impl_(std::make_shared<impl>(c, std::move(opts), std::move(on_done))) {}
 
 poll_scheduler::~poll_scheduler() {

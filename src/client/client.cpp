@@ -1,4 +1,4 @@
-#include <oneai/client.hpp>
+#include <oneai/client_base.hpp>
 
 #include "client_access.hpp"
 #include "client_impl.hpp"
@@ -8,6 +8,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/assert.hpp>
+
+#include <variant>
 
 namespace oneai {
 namespace {
@@ -16,9 +19,9 @@ namespace {
 // client's shutdown to it, keeps the diagnostics in place, and delivers the
 // outcome on the caller's executor. What touches the caller's objects (its
 // diagnostics, its slot) happens here, on the caller's thread; what touches the
-// client's state happens on the client's executor (see client::impl::in_client).
+// client's state happens on the client's executor (see client_base::impl::in_client).
 template <typename T, typename MakeCoroutine>
-void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
+void launch(const std::shared_ptr<client_base::impl>& self, diagnostics* caller_diag,
             asio::any_completion_handler<void(error_code, T)> handler,
             asio::cancellation_type accepted, MakeCoroutine make) {
     struct op_state {
@@ -53,7 +56,7 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
     auto work = asio::prefer(asio::get_associated_executor(handler, self->ex),
                              asio::execution::outstanding_work.tracked);
 
-    auto body = [](std::shared_ptr<client::impl> self, std::shared_ptr<op_state> state,
+    auto body = [](std::shared_ptr<client_base::impl> self, std::shared_ptr<op_state> state,
                    asio::cancellation_type accepted, MakeCoroutine make,
                    diagnostics& diag) -> asio::awaitable<op_outcome<T>> {
         co_await asio::this_coro::reset_cancellation_state(
@@ -105,32 +108,96 @@ void launch(const std::shared_ptr<client::impl>& self, diagnostics* caller_diag,
 constexpr auto any_cancellation = asio::cancellation_type::terminal |
                                   asio::cancellation_type::partial | asio::cancellation_type::total;
 
+// What each operation's coroutine is, given its parameters.
+auto coroutine_of(submit_params p) {
+    return [p = std::move(p)](client_base::impl& self, diagnostics& d,
+                              const asio::cancellation_type& asked) mutable {
+        return self.submit(std::move(p.p), std::move(p.in), self.task_deadline(), d, &asked);
+    };
+}
+auto coroutine_of(status_params p, detail::result_decoding how = detail::result_decoding::typed) {
+    return [t = std::move(p.t), how](client_base::impl& self, diagnostics& d,
+                                     const asio::cancellation_type&) mutable {
+        return self.status(std::move(t), self.task_deadline(), d, how);
+    };
+}
+auto coroutine_of(wait_params p) {
+    return [p = std::move(p)](client_base::impl& self, diagnostics& d,
+                              const asio::cancellation_type&) mutable {
+        return self.wait(std::move(p.t), p.policy ? std::move(*p.policy) : self.opts.polling,
+                         self.task_deadline(), d);
+    };
+}
+auto coroutine_of(run_params p) {
+    return [p = std::move(p)](client_base::impl& self, diagnostics& d,
+                              const asio::cancellation_type& asked) mutable {
+        return self.run(std::move(p.p), std::move(p.in), d, &asked);
+    };
+}
+auto coroutine_of(run_sync_params p) {
+    return [p = std::move(p)](client_base::impl& self, diagnostics& d,
+                              const asio::cancellation_type&) mutable {
+        return self.run_sync(std::move(p.p), std::move(p.in), d);
+    };
+}
+
 } // namespace
 
-client::client(executor_type executor, options opts)
+void detail::client_access::start(const std::shared_ptr<client_base::impl>& self,
+                                  any_operation_params params, diagnostics* diag,
+                                  any_operation_handler handler) {
+    BOOST_ASSERT_MSG(self, "an operation of a moved-from client");
+    std::visit(
+        [&](auto& p) {
+            using value_type = typename std::decay_t<decltype(p)>::value_type;
+            launch<value_type>(self, diag,
+                               std::get<operation_handler<value_type>>(std::move(handler)),
+                               any_cancellation, coroutine_of(std::move(p)));
+        },
+        params);
+}
+
+void detail::client_access::start_status(const std::shared_ptr<client_base::impl>& self, task t,
+                                         diagnostics* diag, result_decoding how,
+                                         operation_handler<task_status> handler) {
+    launch<task_status>(self, diag, std::move(handler), any_cancellation,
+                        coroutine_of(status_params{std::move(t)}, how));
+}
+
+client_base::client_base(boost::asio::any_io_executor executor, options opts)
     : impl_(std::make_shared<impl>(std::move(executor), std::move(opts))) {}
 
-client::~client() {
-    shutdown();
+client_base::~client_base() {
+    if (impl_)
+        shutdown();
 }
 
-client::executor_type client::get_executor() const noexcept {
+client_base::client_base(client_base&& other) noexcept = default;
+
+client_base& client_base::operator=(client_base&& other) {
+    if (impl_ && impl_ != other.impl_)
+        shutdown();
+    impl_ = std::move(other.impl_);
+    return *this;
+}
+
+boost::asio::any_io_executor client_base::get_executor() const noexcept {
     return impl_->ex;
 }
-const options& client::get_options() const noexcept {
+const options& client_base::get_options() const noexcept {
     return impl_->opts;
 }
-void client::set_observer(observer o) {
+void client_base::set_observer(observer o) {
     impl_->in_client([self = impl_, o = std::move(o)]() mutable { self->hooks = std::move(o); });
 }
-const observer& client::get_observer() const noexcept {
+const observer& client_base::get_observer() const noexcept {
     return impl_->hooks;
 }
-client_counters client::counters() const {
+client_counters client_base::counters() const {
     return impl_->counters.snapshot();
 }
 
-void client::shutdown() {
+void client_base::shutdown() {
     impl_->in_client([self = impl_] {
         if (self->shut_down)
             return;
@@ -145,54 +212,9 @@ void client::shutdown() {
     });
 }
 
-void client::launch_submit(pipeline p, input in, diagnostics* diag, handler<task> h) {
-    launch<task>(impl_, diag, std::move(h), any_cancellation,
-                 [p = std::move(p), in = std::move(in)](
-                     impl& self, diagnostics& d, const asio::cancellation_type& asked) mutable {
-                     return self.submit(std::move(p), std::move(in), self.task_deadline(), d,
-                                        &asked);
-                 });
-}
-
-void client::launch_status(task t, diagnostics* diag, handler<task_status> h) {
-    detail::client_access::launch_status(*this, std::move(t), diag, detail::result_decoding::typed,
-                                         std::move(h));
-}
-
-void detail::client_access::launch_status(client& c, task t, diagnostics* diag, result_decoding how,
-                                          client::handler<task_status> h) {
-    launch<task_status>(c.impl_, diag, std::move(h), any_cancellation,
-                        [t = std::move(t), how](client::impl& self, diagnostics& d,
-                                                const asio::cancellation_type&) mutable {
-                            return self.status(std::move(t), self.task_deadline(), d, how);
-                        });
-}
-
-void client::launch_wait(task t, std::optional<poll_policy> policy, diagnostics* diag,
-                         handler<result> h) {
-    launch<result>(impl_, diag, std::move(h), any_cancellation,
-                   [t = std::move(t), policy = std::move(policy)](
-                       impl& self, diagnostics& d, const asio::cancellation_type&) mutable {
-                       return self.wait(std::move(t),
-                                        policy ? std::move(*policy) : self.opts.polling,
-                                        self.task_deadline(), d);
-                   });
-}
-
-void client::launch_run(pipeline p, input in, diagnostics* diag, handler<result> h) {
-    launch<result>(impl_, diag, std::move(h), any_cancellation,
-                   [p = std::move(p), in = std::move(in)](
-                       impl& self, diagnostics& d, const asio::cancellation_type& asked) mutable {
-                       return self.run(std::move(p), std::move(in), d, &asked);
-                   });
-}
-
-void client::launch_run_sync(pipeline p, input in, diagnostics* diag, handler<result> h) {
-    launch<result>(impl_, diag, std::move(h), any_cancellation,
-                   [p = std::move(p), in = std::move(in)](impl& self, diagnostics& d,
-                                                          const asio::cancellation_type&) mutable {
-                       return self.run_sync(std::move(p), std::move(in), d);
-                   });
+void client_base::launch(detail::any_operation_params params, diagnostics* diag,
+                         detail::any_operation_handler handler) {
+    detail::client_access::start(impl_, std::move(params), diag, std::move(handler));
 }
 
 } // namespace oneai

@@ -1,7 +1,9 @@
 #pragma once
-// The library's own components (the batch engine, the poll scheduler) reach
-// the client's state through this, to learn when the client is shut down or
-// destroyed, and start operations the public API does not offer.
+// The library's own components (the batch engine, the poll scheduler, the
+// load generator) reach the client's state through this: to learn when the
+// client is shut down or destroyed, and to start operations on the state
+// itself (so that moving the client object does not disturb them), including
+// one the public API does not offer.
 
 #include "client_impl.hpp"
 #include "core/response_codec.hpp"
@@ -9,11 +11,19 @@
 namespace oneai::detail {
 
 struct client_access {
-    static const std::shared_ptr<client::impl>& state(const client& c) noexcept { return c.impl_; }
+    static const std::shared_ptr<client_base::impl>& state(const client_base& c) noexcept {
+        return c.impl_;
+    }
 
-    /// client::async_status with a choice of how much of a result is decoded.
-    static void launch_status(client& c, task t, diagnostics* diag, result_decoding how,
-                              client::handler<task_status> h);
+    /// Starts the operation `params` describes on the client state `self`:
+    /// what every basic_client operation ends in.
+    static void start(const std::shared_ptr<client_base::impl>& self, any_operation_params params,
+                      diagnostics* diag, any_operation_handler handler);
+
+    /// async_status with a choice of how much of a result is decoded.
+    static void start_status(const std::shared_ptr<client_base::impl>& self, task t,
+                             diagnostics* diag, result_decoding how,
+                             operation_handler<task_status> handler);
 };
 
 } // namespace oneai::detail

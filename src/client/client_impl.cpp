@@ -28,11 +28,11 @@ namespace {
 using std::chrono::milliseconds;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-milliseconds time_left(const client::impl::deadline& until) {
+milliseconds time_left(const client_base::impl::deadline& until) {
     if (!until)
         return milliseconds::max();
-    return std::max(milliseconds{0},
-                    std::chrono::duration_cast<milliseconds>(*until - client::impl::clock::now()));
+    return std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(
+                                         *until - client_base::impl::clock::now()));
 }
 
 // Whether the calling coroutine was asked to stop: written in place (no
@@ -93,7 +93,7 @@ std::optional<std::string> submitted_id(std::string_view answer, std::string& wh
 // same headers set_common_headers gives a Beast request. The values were
 // checked for line breaks when the client was made.
 std::string request_head(std::string_view method, std::string_view target, std::size_t body_size,
-                         const client::impl& c) {
+                         const client_base::impl& c) {
     std::string head;
     head.reserve(160 + target.size() + c.opts.user_agent.size() + c.opts.api_key.size());
     head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
@@ -108,7 +108,7 @@ std::string request_head(std::string_view method, std::string_view target, std::
 }
 
 template <typename Request>
-void set_common_headers(Request& req, const client::impl& c) {
+void set_common_headers(Request& req, const client_base::impl& c) {
     req.set(http::field::host, c.where.host_header);
     req.set(http::field::user_agent, c.opts.user_agent);
     req.set(http::field::accept, "application/json");
@@ -122,7 +122,8 @@ namespace {
 
 // A thread-safe client serialises itself on a strand of its own over the
 // caller's executor (as Boost.MySQL's connection_pool does with thread_safe).
-client::executor_type client_executor(client::executor_type e, bool thread_safe) {
+client_base::impl::executor_type client_executor(client_base::impl::executor_type e,
+                                                 bool thread_safe) {
     if (thread_safe)
         return asio::make_strand(std::move(e));
     return e;
@@ -130,7 +131,7 @@ client::executor_type client_executor(client::executor_type e, bool thread_safe)
 
 } // namespace
 
-client::impl::impl(executor_type e, options o)
+client_base::impl::impl(executor_type e, options o)
     : ex(client_executor(std::move(e), o.thread_safe)), opts(std::move(o)),
       where(detail::base_url::parse(opts.base_url)), rng(std::random_device{}()) {
     if (opts.api_key.empty()) {
@@ -176,22 +177,21 @@ client::impl::impl(executor_type e, options o)
     api_path = where.path_prefix + "/api/v0/pipeline";
 }
 
-client::impl::deadline client::impl::task_deadline() const {
+client_base::impl::deadline client_base::impl::task_deadline() const {
     if (opts.task_deadline.count() <= 0)
         return std::nullopt;
     return clock::now() + opts.task_deadline;
 }
 
-error_code client::impl::cancelled_error() const {
+error_code client_base::impl::cancelled_error() const {
     return shut_down ? error_code(errc::client_shutdown)
                      : error_code(asio::error::operation_aborted);
 }
 
-asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, std::string target,
-                                                           std::string body, const file_input* file,
-                                                           bool repeatable, deadline until,
-                                                           diagnostics& diag,
-                                                           const asio::cancellation_type* asked) {
+asio::awaitable<op_outcome<http_reply>>
+client_base::impl::send(http::verb method, std::string target, std::string body,
+                        const file_input* file, bool repeatable, deadline until, diagnostics& diag,
+                        const asio::cancellation_type* asked) {
     auto self = shared_from_this(); // keeps the client state alive across suspensions
     if (opts.api_key.empty())
         co_return op_outcome<http_reply>{errc::missing_api_key, {}};
@@ -341,7 +341,7 @@ asio::awaitable<op_outcome<http_reply>> client::impl::send(http::verb method, st
 // A pipeline's steps as JSON, kept for the last pipeline seen: a batch or a
 // service sends the same one again and again, and building it costs more than
 // comparing the steps.
-const std::string& client::impl::steps_json_of(const pipeline& p) {
+const std::string& client_base::impl::steps_json_of(const pipeline& p) {
     if (!steps_cache.json.empty() && steps_cache.steps == p.steps())
         return steps_cache.json;
     std::string json = detail::encode_steps(p); // both made before either is kept
@@ -352,8 +352,8 @@ const std::string& client::impl::steps_json_of(const pipeline& p) {
 }
 
 asio::awaitable<op_outcome<http_reply>>
-client::impl::post_pipeline(const pipeline& p, const input& in, bool async, deadline until,
-                            diagnostics& diag, const asio::cancellation_type* asked) {
+client_base::impl::post_pipeline(const pipeline& p, const input& in, bool async, deadline until,
+                                 diagnostics& diag, const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
     try {
         const bool text_body = std::holds_alternative<text_input>(in) ||
@@ -369,9 +369,9 @@ client::impl::post_pipeline(const pipeline& p, const input& in, bool async, dead
                             std::move(encoded.json_body), encoded.file, !async, until, diag, asked);
 }
 
-asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, deadline until,
-                                                       diagnostics& diag,
-                                                       const asio::cancellation_type* asked) {
+asio::awaitable<op_outcome<task>> client_base::impl::submit(pipeline p, input in, deadline until,
+                                                            diagnostics& diag,
+                                                            const asio::cancellation_type* asked) {
     auto reply = co_await post_pipeline(p, in, true, until, diag, asked);
     if (reply.ec)
         co_return op_outcome<task>{reply.ec, {}};
@@ -393,7 +393,7 @@ asio::awaitable<op_outcome<task>> client::impl::submit(pipeline p, input in, dea
 }
 
 asio::awaitable<op_outcome<task_status>>
-client::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
+client_base::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
     diag.task_id = t.id();
     if (!detail::is_task_id(t.id())) {
         diag.task_id.clear(); // never echo an id that may carry control characters
@@ -423,9 +423,9 @@ client::impl::status(task t, deadline until, diagnostics& diag, detail::result_d
     co_return decoded;
 }
 
-asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy policy, deadline until,
-                                                       diagnostics& diag,
-                                                       detail::task_shape shape) {
+asio::awaitable<op_outcome<result>> client_base::impl::wait(task t, poll_policy policy,
+                                                            deadline until, diagnostics& diag,
+                                                            detail::task_shape shape) {
     const auto started = clock::now();
     const auto start_number = planner.start();
     diag.task_id = t.id();
@@ -481,8 +481,8 @@ asio::awaitable<op_outcome<result>> client::impl::wait(task t, poll_policy polic
     }
 }
 
-asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diagnostics& diag,
-                                                      const asio::cancellation_type* asked) {
+asio::awaitable<op_outcome<result>> client_base::impl::run(pipeline p, input in, diagnostics& diag,
+                                                           const asio::cancellation_type* asked) {
     const detail::task_shape shape = detail::shape_of(detail::pipeline_fingerprint(p), in);
     // One deadline for the whole run: the wait gets what the submit left.
     const deadline until = task_deadline();
@@ -494,8 +494,8 @@ asio::awaitable<op_outcome<result>> client::impl::run(pipeline p, input in, diag
     co_return co_await wait(submitted.value, opts.polling, until, diag, shape);
 }
 
-asio::awaitable<op_outcome<result>> client::impl::run_sync(pipeline p, input in,
-                                                           diagnostics& diag) {
+asio::awaitable<op_outcome<result>> client_base::impl::run_sync(pipeline p, input in,
+                                                                diagnostics& diag) {
     auto reply = co_await post_pipeline(p, in, false, task_deadline(), diag);
     if (reply.ec)
         co_return op_outcome<result>{reply.ec, {}};

@@ -7,7 +7,7 @@
 #include "live_counters.hpp"
 #include "polling/poll_planner.hpp"
 
-#include <oneai/client.hpp>
+#include <oneai/client_base.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -37,7 +37,8 @@ struct http_reply {
     std::string body;
 };
 
-struct client::impl : std::enable_shared_from_this<impl> {
+struct client_base::impl : std::enable_shared_from_this<impl> {
+    using executor_type = asio::any_io_executor;
     impl(executor_type ex, options o);
 
     using clock = std::chrono::steady_clock;

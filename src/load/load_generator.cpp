@@ -6,6 +6,7 @@
 #include "clock_offset.hpp"
 #include "generated_text.hpp"
 
+#include "client/client_access.hpp"
 #include "client/core/server_time.hpp"
 #include "client/polling/task_shape.hpp"
 
@@ -153,7 +154,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
   public:
     using handler_type = asio::any_completion_handler<void(error_code, load_report)>;
 
-    load_run(client& c, load_options o, handler_type h)
+    load_run(client_base& c, load_options o, handler_type h)
         : c_(c), opts_(std::move(o)), handler_(std::move(h)), arrival_timer_(c.get_executor()),
           sample_timer_(c.get_executor()), schedule_(opts_.rate, opts_.arrivals, opts_.seed),
           pipeline_key_(oneai::detail::pipeline_fingerprint(opts_.pipeline)),
@@ -328,21 +329,27 @@ class load_run : public std::enable_shared_from_this<load_run> {
         rec.sent_unix_us = unix_now_us();
         auto weak = weak_from_this();
         if (opts_.mode == run_mode::sync) {
-            c_.async_run_sync(opts_.pipeline, std::move(in), rec.diag,
-                              asio::bind_cancellation_slot(
-                                  rec.signal.slot(), [weak, tag](error_code ec, result r) {
-                                      if (auto self = weak.lock())
-                                          self->on_sync_done(tag, ec, std::move(r));
-                                  }));
+            oneai::detail::client_access::start(
+                client_state(), run_sync_params{opts_.pipeline, std::move(in)}, &rec.diag,
+                oneai::detail::operation_handler<result>(asio::bind_cancellation_slot(
+                    rec.signal.slot(), [weak, tag](error_code ec, result r) {
+                        if (auto self = weak.lock())
+                            self->on_sync_done(tag, ec, std::move(r));
+                    })));
             return;
         }
         const auto shape = oneai::detail::shape_of(pipeline_key_, in);
-        c_.async_submit(opts_.pipeline, std::move(in), rec.diag,
-                        asio::bind_cancellation_slot(
-                            rec.signal.slot(), [weak, tag, shape](error_code ec, task t) {
-                                if (auto self = weak.lock())
-                                    self->on_submitted(tag, ec, std::move(t), shape);
-                            }));
+        oneai::detail::client_access::start(
+            client_state(), submit_params{opts_.pipeline, std::move(in)}, &rec.diag,
+            oneai::detail::operation_handler<task>(asio::bind_cancellation_slot(
+                rec.signal.slot(), [weak, tag, shape](error_code ec, task t) {
+                    if (auto self = weak.lock())
+                        self->on_submitted(tag, ec, std::move(t), shape);
+                })));
+    }
+
+    const std::shared_ptr<client_base::impl>& client_state() const {
+        return oneai::detail::client_access::state(c_);
     }
 
     task_record* find(std::uint64_t tag) { return records_.find(tag); }
@@ -586,7 +593,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
         });
     }
 
-    client& c_;
+    client_base& c_;
     load_options opts_;
     handler_type handler_;
     asio::steady_timer arrival_timer_;

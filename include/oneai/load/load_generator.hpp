@@ -32,7 +32,7 @@ namespace oneai::load {
 class load_generator {
   public:
     /// A generator on client `c`, held by reference: it must outlive the generator.
-    explicit load_generator(client& c) : client_(c) {}
+    explicit load_generator(client_base& c) : client_(c) {}
 
     /// Runs the load `opts` describes. Completes with
     /// `void(error_code, load_report)`: success, or operation_aborted when
@@ -56,7 +56,7 @@ class load_generator {
   private:
     void launch(load_options opts,
                 boost::asio::any_completion_handler<void(error_code, load_report)> h);
-    client& client_;
+    client_base& client_;
 };
 
 } // namespace oneai::load
