@@ -26,8 +26,11 @@ if(ONEAI_SEPARATE_ASIO)
     target_compile_definitions(oneai_object_settings INTERFACE ${oneai_separate_asio_definitions})
 endif()
 if(BUILD_SHARED_LIBS)
-    # Asio's and Beast's error categories are compared by address: the shared
-    # libraries must share them with their users rather than hide a copy.
+    # Asio's headers would otherwise make everything of Asio's the libraries
+    # use visible, and exported; the few objects the libraries must share with
+    # their users (error categories compared by address, per-thread state) are
+    # made visible by src/shared_boost_state.hpp instead.
+    target_compile_definitions(oneai_object_settings INTERFACE BOOST_ASIO_DISABLE_VISIBILITY)
     target_compile_options(oneai_object_settings INTERFACE
         -include ${PROJECT_SOURCE_DIR}/src/shared_boost_state.hpp)
 endif()
@@ -76,6 +79,14 @@ function(oneai_add_library target export_name)
                                             $<BUILD_INTERFACE:oneai_build_settings>)
     if(ONEAI_SEPARATE_ASIO)
         target_compile_definitions(${target} INTERFACE ${oneai_separate_asio_definitions})
+    endif()
+    # A shared library exports oneai's interface only (the version script says
+    # why hidden visibility alone does not do it). With Asio compiled in, its
+    # compiled code is exported too: the program uses it.
+    if(BUILD_SHARED_LIBS AND NOT ONEAI_SEPARATE_ASIO AND NOT APPLE AND NOT WIN32)
+        set(version_script ${PROJECT_SOURCE_DIR}/cmake/oneai_exports.map)
+        target_link_options(${target} PRIVATE "LINKER:--version-script=${version_script}")
+        set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${version_script})
     endif()
 endfunction()
 

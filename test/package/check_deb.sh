@@ -35,7 +35,8 @@ while read -r name; do
     || fail "Depends names $name, which is not an installed Debian package"
 done <<<"$names"
 
-contents=$(dpkg-deb --contents "$deb" | awk '{print $NF}')
+# The paths; a symbolic link's own (its line ends "PATH -> TARGET").
+contents=$(dpkg-deb --contents "$deb" | awk '{ print ($(NF-1) == "->") ? $(NF-2) : $NF }')
 for path in ./usr/bin/oneai ./usr/bin/oneai-emulator ./usr/include/oneai.hpp \
             ./usr/include/oneai/client.hpp ./usr/include/oneai/config.hpp \
             ./usr/include/oneai/emulator/embedded_server.hpp \

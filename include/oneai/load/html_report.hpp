@@ -1,5 +1,6 @@
 #pragma once
 
+#include <oneai/config.hpp>
 #include <string>
 
 namespace oneai::load {
@@ -11,6 +12,6 @@ class load_report;
 /// report: the latency percentile distribution on a log axis, latency over
 /// time, throughput and tasks in flight over time, and end to end split into
 /// submit, queue, run and detection. The report itself is embedded as JSON.
-std::string render_html(const load_report& report);
+ONEAI_API std::string render_html(const load_report& report);
 
 } // namespace oneai::load

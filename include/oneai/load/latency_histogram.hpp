@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <oneai/config.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -18,7 +19,7 @@ namespace oneai::load {
 /// histogram per second of a long run stays small, and two histograms merge
 /// exactly: the merge of the parts is the histogram of the whole. A plain
 /// value; not thread-safe.
-class latency_histogram {
+class ONEAI_API latency_histogram {
   public:
     /// The smallest value kept: negative values count as 0. A zero stays 0
     /// (a queue wait of 0 is reported as 0, not as 1 us).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <oneai/config.hpp>
 #include <optional>
 #include <string_view>
 
@@ -21,8 +22,8 @@ inline constexpr std::array<latency_kind, 5> all_latency_kinds{
     latency_kind::detection};
 
 /// "end_to_end", "submit", "queue", "run", "detection": the names of the report's JSON.
-std::string_view name(latency_kind k) noexcept;
+ONEAI_API std::string_view name(latency_kind k) noexcept;
 /// The kind of a name, nullopt for an unknown one.
-std::optional<latency_kind> latency_kind_named(std::string_view name) noexcept;
+ONEAI_API std::optional<latency_kind> latency_kind_named(std::string_view name) noexcept;
 
 } // namespace oneai::load

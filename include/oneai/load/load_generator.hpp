@@ -1,6 +1,7 @@
 #pragma once
 
 #include <oneai/client.hpp>
+#include <oneai/config.hpp>
 #include <oneai/load/load_options.hpp>
 #include <oneai/load/load_report.hpp>
 
@@ -29,7 +30,7 @@ namespace oneai::load {
 ///
 /// Thread safety: use from the client's executor only; one run at a time per
 /// generator.
-class load_generator {
+class ONEAI_API load_generator {
   public:
     /// A generator on client `c`, held by reference: it must outlive the generator.
     explicit load_generator(client_base& c) : client_(c) {}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <oneai/config.hpp>
 #include <oneai/input.hpp>
 #include <oneai/pipeline.hpp>
 #include <oneai/poll_policy.hpp>
@@ -42,7 +43,7 @@ enum class cancel_behaviour {
 /// at a concurrency), for how long, with which inputs and pipeline, and how
 /// tasks are followed to their end (async submit-then-poll, or the sync call).
 /// check() says what is inconsistent.
-struct load_options {
+struct ONEAI_API load_options {
     std::string label; ///< free text kept in the report (the command line, the host)
 
     // --- load: exactly one of rate (open loop) or concurrency (closed loop)

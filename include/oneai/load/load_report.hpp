@@ -1,5 +1,6 @@
 #pragma once
 
+#include <oneai/config.hpp>
 #include <oneai/load/latency_histogram.hpp>
 #include <oneai/load/latency_kind.hpp>
 #include <oneai/load/second_stats.hpp>
@@ -27,7 +28,7 @@ namespace oneai::load {
 /// Reports from several generators merge exactly, and a report round-trips
 /// through JSON (the schema is in README.md, "oneai bench report schema"). A
 /// plain value; not thread-safe.
-class load_report {
+class ONEAI_API load_report {
   public:
     /// The "schema_version" written by to_json and the only one from_json reads.
     static constexpr int schema_version = 1;

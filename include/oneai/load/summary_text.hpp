@@ -1,5 +1,6 @@
 #pragma once
 
+#include <oneai/config.hpp>
 #include <string>
 
 namespace oneai::load {
@@ -10,6 +11,6 @@ class load_report;
 /// and how far behind schedule the generator fell, the task counts and errors,
 /// a percentile table per latency kind, polls per task and the generator's lag.
 /// Several lines, each ending with a newline.
-std::string summary_text(const load_report& report);
+ONEAI_API std::string summary_text(const load_report& report);
 
 } // namespace oneai::load

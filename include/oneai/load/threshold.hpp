@@ -1,5 +1,6 @@
 #pragma once
 
+#include <oneai/config.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,7 @@ class load_report;
 /// of the tasks that ended; error_rate and failure_rate are those shares as
 /// fractions. rate is the achieved rate in tasks/s, or with '%' a share of the
 /// target rate. behind is how far the open loop fell behind its schedule.
-class threshold {
+class ONEAI_API threshold {
   public:
     /// The outcome of checking one threshold against one report.
     struct verdict {
