@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Builds test/consumer/project, a project of its own, against oneai in one way
 # and runs its program on the embedded emulator.
-#   run_consumer.sh MODE SOURCE_DIR PREFIX WORK_DIR CXX
+#   run_consumer.sh MODE SOURCE_DIR PREFIX WORK_DIR CXX SEPARATE_ASIO
 # MODE: find_package (the tree installed in PREFIX), fetchcontent (the source
 # tree as a subproject), pkg-config (PREFIX's .pc files, with the compiler
 # alone). The consumer's compile command must hold no private include folder of
-# oneai and none of the macros of oneai's own build.
+# oneai and none of the macros of oneai's own build. SEPARATE_ASIO (ON or OFF)
+# is how the build that installed PREFIX was configured: OFF (the default, the
+# release preset and its Debian package), the installed tree must leave the
+# consumer header-only; ON, it must ask for the separate-compilation macros.
+# As a subproject oneai keeps its default, OFF.
 # The projects are built without a build type, so that the FetchContent one
 # compiles both libraries at -O0, twice as fast; consumer.cpp itself is
 # optimised (-O2), as a user's program would be.
 set -euo pipefail
-mode=$1 source_dir=$2 prefix=$3 work=$4 cxx=$5
+mode=$1 source_dir=$2 prefix=$3 work=$4 cxx=$5 separate=$6
 project="$source_dir/test/consumer/project"
 build="$work/$mode"
 mkdir -p "$build"
@@ -55,16 +59,33 @@ echo "compile command: $command"
 for macro in BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW -Wpedantic; do
   [[ "$command" != *"$macro"* ]] || fail "$macro of oneai's own build reached the consumer"
 done
-# The separate-compilation macros come only with a library built with ONEAI_SEPARATE_ASIO.
-separate=OFF
-if [ "$mode" != fetchcontent ] &&
-   grep -Eiqs 'set\(oneai_SEPARATE_ASIO (ON|1|TRUE|YES)\)' "$prefix"/lib*/cmake/oneai/oneaiConfig.cmake; then
-  separate=ON
-fi
-if [ "$separate" = ON ]; then
-  [[ "$command" == *BOOST_ASIO_SEPARATE_COMPILATION* ]] || fail "liboneai has Asio compiled in, but the consumer was not told"
-else
-  [[ "$command" != *SEPARATE_COMPILATION* ]] || fail "a separate-compilation macro reached a header-only consumer"
+# The separate-compilation macros come only with a library built with
+# ONEAI_SEPARATE_ASIO, and then through every way of using the installed tree.
+[ "$mode" = fetchcontent ] && separate=OFF
+case "$separate" in
+  ON)
+    [[ "$command" == *BOOST_ASIO_SEPARATE_COMPILATION* && "$command" == *BOOST_BEAST_SEPARATE_COMPILATION* ]] \
+      || fail "liboneai has Asio and Beast compiled in, but the consumer was not told"
+    ;;
+  OFF)
+    [[ "$command" != *SEPARATE_COMPILATION* ]] || fail "a separate-compilation macro reached a header-only consumer"
+    if [ "$mode" != fetchcontent ]; then
+      # Comments aside (oneaiConfig.cmake explains the option).
+      ! grep -rhs -v '^ *#' "$prefix"/lib*/cmake/oneai "$prefix"/lib*/pkgconfig | grep SEPARATE_COMPILATION \
+        || fail "the installed CMake or pkg-config files of a header-only liboneai ask for a separate-compilation macro (above)"
+    fi
+    ;;
+  *) fail "SEPARATE_ASIO must be ON or OFF, not '$separate'" ;;
+esac
+
+# As a subproject oneai installs nothing: `cmake --install` of the consumer's
+# build puts no file of oneai's (programs, libraries, bash completion) anywhere.
+if [ "$mode" = fetchcontent ]; then
+  rm -rf "$build/installed"
+  cmake --install "$build" --prefix "$build/installed" >"$build/install.log" 2>&1 \
+    || { cat "$build/install.log"; fail "cmake --install of the consumer failed"; }
+  installed=$(find "$build/installed" -type f 2>/dev/null || true)
+  [ -z "$installed" ] || fail "oneai as a subproject installed: $installed"
 fi
 
 # pkg-config sets no run path: a shared liboneai outside the loader's paths

@@ -2,13 +2,17 @@
 # Makes the Debian package of a build (cpack -G DEB), checks its control data
 # and contents with dpkg-deb, unpacks it into a scratch root and runs the
 # unpacked `oneai --emulator run ...` and `oneai-emulator --help`.
-#   check_deb.sh BUILD_DIR WORK_DIR
+#   check_deb.sh BUILD_DIR WORK_DIR SEPARATE_ASIO
+# SEPARATE_ASIO (ON or OFF) is the build's ONEAI_SEPARATE_ASIO: OFF (the release
+# preset's), the package's CMake and pkg-config files must leave its users'
+# Asio and Beast header-only; ON, they must ask for the separate-compilation
+# macros.
 # The root is made with `dpkg -x`, not debootstrap: a Debian 12 root needs a
 # mirror and minutes, and its packages would be the very ones this machine
 # runs. Instead, every package the .deb depends on must be a real Debian
 # package installed here (dpkg-query), which is what the programs run against.
 set -euo pipefail
-build=$1 work=$2
+build=$1 work=$2 separate=$3
 fail() { echo "check_deb.sh: $*" >&2; exit 1; }
 
 rm -rf "$work" && mkdir -p "$work"
@@ -54,6 +58,23 @@ done
 
 root="$work/root"
 dpkg -x "$deb" "$root"
+
+# What the installed CMake and pkg-config files tell the package's users.
+usage_files=$(find "$root/usr/lib" \( -path '*/cmake/oneai/*.cmake' -o -name 'oneai*.pc' \) -type f)
+[ -n "$usage_files" ] || fail "no CMake or pkg-config files in the package"
+case "$separate" in
+  OFF)
+    # shellcheck disable=SC2086 # one path a line, none with spaces
+    ! grep -v '^ *#' $usage_files | grep SEPARATE_COMPILATION \
+      || fail "a header-only package asks its users for a separate-compilation macro (above)"
+    ;;
+  ON)
+    # shellcheck disable=SC2086
+    grep -v '^ *#' $usage_files | grep BOOST_ASIO_SEPARATE_COMPILATION >/dev/null \
+      || fail "the package has Asio compiled in but does not ask its users for the macros"
+    ;;
+  *) fail "SEPARATE_ASIO must be ON or OFF, not '$separate'" ;;
+esac
 "$root/usr/bin/oneai-emulator" --help >/dev/null || fail "oneai-emulator --help failed"
 output=$("$root/usr/bin/oneai" --emulator run --skill summarize \
   --text "Maria Lopez met the board in London on Tuesday. The team will publish the report.") \
