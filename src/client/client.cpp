@@ -58,17 +58,17 @@ void launch(const std::shared_ptr<client_base::impl>& self, diagnostics* caller_
 
     auto body = [](std::shared_ptr<client_base::impl> self, std::shared_ptr<op_state> state,
                    asio::cancellation_type accepted, MakeCoroutine make,
-                   diagnostics& diag) -> asio::awaitable<op_outcome<T>> {
+                   diagnostics& diag) -> asio::awaitable<outcome<T>> {
         co_await asio::this_coro::reset_cancellation_state(
             [accepted](asio::cancellation_type t) { return t & accepted; });
         // Cancellation is reported as an error code, never thrown out of an await.
         co_await asio::this_coro::throw_if_cancelled(false);
         if ((state->requested & accepted) != asio::cancellation_type::none)
-            co_return op_outcome<T>{asio::error::operation_aborted, {}};
+            co_return error_code(asio::error::operation_aborted);
         co_return co_await make(*self, diag, state->requested);
     };
     auto finish = [self, state, &diag, work = std::move(work), handler = std::move(handler)](
-                      auto registration, std::exception_ptr ep, op_outcome<T> outcome) mutable {
+                      auto registration, std::exception_ptr ep, outcome<T> done) mutable {
         self->running.erase(registration);
         --self->counters.in_flight;
         if (ep) { // a bug or an allocation failure: report it, do not lose the handler
@@ -79,14 +79,17 @@ void launch(const std::shared_ptr<client_base::impl>& self, diagnostics* caller_
             } catch (...) {
                 diag.message = "unknown exception";
             }
-            outcome.ec = errc::internal; // ours, not the server's
+            done = error_code(errc::internal); // ours, not the server's
         }
         const auto alloc = asio::get_associated_allocator(handler);
         asio::dispatch(work, asio::bind_allocator(alloc, [handler = std::move(handler), state,
-                                                          outcome = std::move(outcome)]() mutable {
+                                                          done = std::move(done)]() mutable {
                            // On the caller's executor, where its slot is emitted.
                            asio::get_associated_cancellation_slot(handler).clear();
-                           std::move(handler)(outcome.ec, std::move(outcome.value));
+                           if (done)
+                               std::move(handler)(error_code{}, std::move(*done));
+                           else
+                               std::move(handler)(done.error(), T{});
                        }));
     };
     self->in_client([self, state, accepted, make = std::move(make), &diag,
@@ -99,8 +102,8 @@ void launch(const std::shared_ptr<client_base::impl>& self, diagnostics* caller_
             self->ex, body(self, state, accepted, std::move(make), diag),
             asio::bind_cancellation_slot(state->signal.slot(),
                                          [registration, finish = std::move(finish)](
-                                             std::exception_ptr ep, op_outcome<T> outcome) mutable {
-                                             finish(registration, ep, std::move(outcome));
+                                             std::exception_ptr ep, outcome<T> done) mutable {
+                                             finish(registration, ep, std::move(done));
                                          }));
     });
 }

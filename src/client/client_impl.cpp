@@ -59,7 +59,7 @@ std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
 // A 2xx answer's body read as T; anything unexpected is a bad_response with
 // the reason in the diagnostics.
 template <typename T, typename Parse>
-op_outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
+outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
     std::string why;
     // The tree is read once into T and dropped: it lives on the stack, or in
     // blocks freed all at once, not in an allocation per value.
@@ -68,13 +68,13 @@ op_outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
     auto body = detail::parse_json(reply.body, why, &arena);
     if (!body) {
         diag.message = why;
-        return {errc::bad_response, {}};
+        return error_code(errc::bad_response);
     }
     try {
-        return {{}, parse(*body, reply.body)};
+        return parse(*body, reply.body);
     } catch (const std::exception& e) {
         diag.message = e.what();
-        return {errc::bad_response, {}};
+        return error_code(errc::bad_response);
     }
 }
 
@@ -188,13 +188,13 @@ error_code client_base::impl::cancelled_error() const {
                      : error_code(asio::error::operation_aborted);
 }
 
-asio::awaitable<op_outcome<http_reply>>
+asio::awaitable<outcome<http_reply>>
 client_base::impl::send(http::verb method, std::string target, std::string body,
                         const file_input* file, bool repeatable, deadline until, diagnostics& diag,
                         const asio::cancellation_type* asked) {
     auto self = shared_from_this(); // keeps the client state alive across suspensions
     if (opts.api_key.empty())
-        co_return op_outcome<http_reply>{errc::missing_api_key, {}};
+        co_return error_code(errc::missing_api_key);
     const std::string_view method_name = http::to_string(method);
     milliseconds previous{0};
     // Whether an attempt so far may have been acted on: sent without a
@@ -210,11 +210,11 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         diag.attempts = attempt;
         if (shut_down || ONEAI_CANCELLED() || (attempt > 1 && stop_asked())) {
             diag.request_sent = maybe_acted;
-            co_return op_outcome<http_reply>{cancelled_error(), {}};
+            co_return error_code(cancelled_error());
         }
         const milliseconds left = time_left(until);
         if (left.count() == 0)
-            co_return op_outcome<http_reply>{errc::deadline_exceeded, {}};
+            co_return error_code(errc::deadline_exceeded);
         ++counters.requests;
         if (hooks.on_request)
             hooks.on_request({method_name, target, attempt});
@@ -245,7 +245,7 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 if (fec) {
                     pool->release(std::move(lease.conn));
                     diag.message = "cannot read " + file->path.string() + ": " + fec.message();
-                    co_return op_outcome<http_reply>{errc::invalid_argument, {}};
+                    co_return error_code(errc::invalid_argument);
                 }
                 req.prepare_payload();
                 exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
@@ -273,11 +273,11 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         outcome.request_sent = exchanged.request_sent;
         diag.request_sent = maybe_acted || exchanged.request_sent;
         if (exchanged.ec == asio::error::operation_aborted || (exchanged.ec && ONEAI_CANCELLED()))
-            co_return op_outcome<http_reply>{cancelled_error(), {}};
+            co_return error_code(cancelled_error());
         if (exchanged.ec == errc::response_too_large) {
             diag.message =
                 "the response exceeds " + std::to_string(opts.max_response_size) + " bytes";
-            co_return op_outcome<http_reply>{errc::response_too_large, {}};
+            co_return error_code(errc::response_too_large);
         }
         if (!exchanged.ec) {
             ++counters.responses;
@@ -312,8 +312,7 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
             if (opts.retries.budget)
                 opts.retries.budget->on_success();
             diag.http_status = outcome.http_status;
-            co_return op_outcome<http_reply>{
-                {}, {outcome.http_status, std::move(exchanged.response.body())}};
+            co_return http_reply{outcome.http_status, std::move(exchanged.response.body())};
         }
         if (decision.what == action::fail) {
             diag.http_status = outcome.http_status;
@@ -321,7 +320,7 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 detail::read_error_body(exchanged.response.body(), diag);
             else if (outcome.transport)
                 diag.message = outcome.transport.message();
-            co_return op_outcome<http_reply>{decision.error, {}};
+            co_return error_code(decision.error);
         }
         ++counters.retries;
         if (hooks.on_retry)
@@ -333,7 +332,7 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         if (stop_asked() || (decision.delay.count() > 0 ? !co_await sleep_for(decision.delay)
                                                         : ONEAI_CANCELLED())) {
             diag.request_sent = maybe_acted;
-            co_return op_outcome<http_reply>{cancelled_error(), {}};
+            co_return error_code(cancelled_error());
         }
     }
 }
@@ -351,7 +350,7 @@ const std::string& client_base::impl::steps_json_of(const pipeline& p) {
     return steps_cache.json;
 }
 
-asio::awaitable<op_outcome<http_reply>>
+asio::awaitable<outcome<http_reply>>
 client_base::impl::post_pipeline(const pipeline& p, const input& in, bool async, deadline until,
                                  diagnostics& diag, const asio::cancellation_type* asked) {
     detail::encoded_request encoded;
@@ -362,70 +361,68 @@ client_base::impl::post_pipeline(const pipeline& p, const input& in, bool async,
             p, in, async, text_body ? std::string_view(steps_json_of(p)) : std::string_view());
     } catch (const std::invalid_argument& e) {
         diag.message = e.what();
-        co_return op_outcome<http_reply>{errc::invalid_argument, {}};
+        co_return error_code(errc::invalid_argument);
     }
     // A sync run leaves no task behind, so sending it again is safe; a submit is not.
     co_return co_await send(http::verb::post, api_path + encoded.target_suffix,
                             std::move(encoded.json_body), encoded.file, !async, until, diag, asked);
 }
 
-asio::awaitable<op_outcome<task>> client_base::impl::submit(pipeline p, input in, deadline until,
-                                                            diagnostics& diag,
-                                                            const asio::cancellation_type* asked) {
+asio::awaitable<outcome<task>> client_base::impl::submit(pipeline p, input in, deadline until,
+                                                         diagnostics& diag,
+                                                         const asio::cancellation_type* asked) {
     auto reply = co_await post_pipeline(p, in, true, until, diag, asked);
-    if (reply.ec)
-        co_return op_outcome<task>{reply.ec, {}};
+    if (!reply)
+        co_return reply.error();
     std::string why;
-    auto id = submitted_id(reply.value.body, why);
+    auto id = submitted_id(reply->body, why);
     if (!id) {
         // The task may exist, but without its id nobody can wait on it.
         diag.message = why;
-        co_return op_outcome<task>{errc::bad_response, {}};
+        co_return error_code(errc::bad_response);
     }
     if (!detail::is_task_id(*id)) {
         // Checked here, where ids enter: they go into URLs, journals and output.
         diag.message = "the submit answer's task_id is not a UUID";
-        co_return op_outcome<task>{errc::bad_response, {}};
+        co_return error_code(errc::bad_response);
     }
     ++counters.submits;
     diag.task_id = *id;
-    co_return op_outcome<task>{{}, task(*id)};
+    co_return task(*id);
 }
 
-asio::awaitable<op_outcome<task_status>>
+asio::awaitable<outcome<task_status>>
 client_base::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
     diag.task_id = t.id();
     if (!detail::is_task_id(t.id())) {
         diag.task_id.clear(); // never echo an id that may carry control characters
         diag.message = t.empty() ? "empty task id" : "a task id is a UUID (8-4-4-4-12 hex digits)";
-        co_return op_outcome<task_status>{errc::invalid_argument, {}};
+        co_return error_code(errc::invalid_argument);
     }
     auto reply = co_await send(http::verb::get, api_path + "/async/tasks/" + t.id(), {}, nullptr,
                                true, until, diag);
-    if (reply.ec)
-        co_return op_outcome<task_status>{reply.ec == errc::invalid_request &&
-                                                  diag.http_status == 404
-                                              ? error_code(errc::task_not_found)
-                                              : reply.ec,
-                                          {}};
+    if (!reply)
+        co_return reply.error() == errc::invalid_request&& diag.http_status == 404
+            ? error_code(errc::task_not_found)
+            : reply.error();
     // Batches pass results on as text: most answers need no tree at all.
     std::optional<task_status> scanned;
     if (how == detail::result_decoding::text_only)
-        scanned = detail::scan_task_status(reply.value.body);
+        scanned = detail::scan_task_status(reply->body);
     auto decoded =
-        scanned ? op_outcome<task_status>{{}, std::move(*scanned)}
-                : decode<task_status>(reply.value, diag,
+        scanned ? outcome<task_status>(std::move(*scanned))
+                : decode<task_status>(*reply, diag,
                                       [how](const boost::json::value& body, std::string_view text) {
                                           return detail::parse_task_status(body, text, how);
                                       });
-    if (!decoded.ec && decoded.value.task.empty())
-        decoded.value.task = t;
+    if (decoded && decoded->task.empty())
+        decoded->task = t;
     co_return decoded;
 }
 
-asio::awaitable<op_outcome<result>> client_base::impl::wait(task t, poll_policy policy,
-                                                            deadline until, diagnostics& diag,
-                                                            detail::task_shape shape) {
+asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy policy, deadline until,
+                                                         diagnostics& diag,
+                                                         detail::task_shape shape) {
     const auto started = clock::now();
     const auto start_number = planner.start();
     diag.task_id = t.id();
@@ -446,60 +443,59 @@ asio::awaitable<op_outcome<result>> client_base::impl::wait(task t, poll_policy 
     for (;;) {
         const auto delay = std::chrono::duration_cast<milliseconds>(step.at - clock::now());
         if (delay.count() > 0 ? !co_await sleep_for(delay) : ONEAI_CANCELLED())
-            co_return op_outcome<result>{cancelled_error(), {}};
+            co_return error_code(cancelled_error());
         diag.retry_after.reset(); // a hint applies to the answer that carried it only
         auto s = co_await status(t, until, diag);
         ++history.polls;
         diag.polls = history.polls;
-        if (!s.ec) {
+        if (s) {
             ++counters.polls;
             if (hooks.on_poll)
-                hooks.on_poll({t.id(), history.polls, s.value.state});
+                hooks.on_poll({t.id(), history.polls, s->state});
         }
-        step =
-            detail::next_poll(context(), history,
-                              {s.ec, s.ec ? task_state::unknown : s.value.state, diag.retry_after},
-                              clock::now(), rng);
+        step = detail::next_poll(context(), history,
+                                 {s.error(), s ? s->state : task_state::unknown, diag.retry_after},
+                                 clock::now(), rng);
         history.previous_delay = step.delay;
         if (step.what == detail::poll_step::action::poll)
             continue;
-        if (s.value.finished())
-            planner.learn(shape, s.value, start_number);
+        if (s && s->finished())
+            planner.learn(shape, *s, start_number);
         if (!step.ec) {
             ++counters.completed;
             finish({}, task_state::completed);
-            co_return op_outcome<result>{{}, std::move(*s.value.result)};
+            co_return std::move(*s->result);
         }
         if (step.ec == errc::task_failed) {
             ++counters.failed;
-            diag.api_code = s.value.error_code;
-            diag.message = s.value.error_message;
-            diag.details = s.value.error_details;
+            diag.api_code = s->error_code;
+            diag.message = s->error_message;
+            diag.details = s->error_details;
         }
-        finish(step.ec, s.ec ? task_state::unknown : s.value.state);
-        co_return op_outcome<result>{step.ec, {}};
+        finish(step.ec, s ? s->state : task_state::unknown);
+        co_return step.ec;
     }
 }
 
-asio::awaitable<op_outcome<result>> client_base::impl::run(pipeline p, input in, diagnostics& diag,
-                                                           const asio::cancellation_type* asked) {
+asio::awaitable<outcome<result>> client_base::impl::run(pipeline p, input in, diagnostics& diag,
+                                                        const asio::cancellation_type* asked) {
     const detail::task_shape shape = detail::shape_of(detail::pipeline_fingerprint(p), in);
     // One deadline for the whole run: the wait gets what the submit left.
     const deadline until = task_deadline();
     auto submitted = co_await submit(std::move(p), std::move(in), until, diag, asked);
-    if (submitted.ec)
-        co_return op_outcome<result>{submitted.ec, {}};
+    if (!submitted)
+        co_return submitted.error();
     // The task exists now: a total cancellation can no longer undo the run.
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    co_return co_await wait(submitted.value, opts.polling, until, diag, shape);
+    co_return co_await wait(std::move(*submitted), opts.polling, until, diag, shape);
 }
 
-asio::awaitable<op_outcome<result>> client_base::impl::run_sync(pipeline p, input in,
-                                                                diagnostics& diag) {
+asio::awaitable<outcome<result>> client_base::impl::run_sync(pipeline p, input in,
+                                                             diagnostics& diag) {
     auto reply = co_await post_pipeline(p, in, false, task_deadline(), diag);
-    if (reply.ec)
-        co_return op_outcome<result>{reply.ec, {}};
-    co_return decode<result>(reply.value, diag,
+    if (!reply)
+        co_return reply.error();
+    co_return decode<result>(*reply, diag,
                              [](const boost::json::value& body, std::string_view text) {
                                  return detail::parse_result(body, text);
                              });

@@ -13,6 +13,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/system/result.hpp>
 
 #include <functional>
 #include <list>
@@ -25,12 +26,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
-/// What an operation's coroutine returns: its error and (when clear) its value.
+/// What an operation's coroutine returns: its value, or its error.
 template <typename T>
-struct op_outcome {
-    error_code ec;
-    T value{};
-};
+using outcome = boost::system::result<T>;
 
 struct http_reply {
     unsigned status = 0;
@@ -49,28 +47,27 @@ struct client_base::impl : std::enable_shared_from_this<impl> {
     /// `asked`: the cancellations the caller requested, even those filtered
     /// out while an attempt's bytes were on the wire; between attempts a
     /// request that is not repeatable honours them all.
-    asio::awaitable<op_outcome<http_reply>> send(http::verb method, std::string target,
-                                                 std::string body, const file_input* file,
-                                                 bool repeatable, deadline until, diagnostics& diag,
-                                                 const asio::cancellation_type* asked = nullptr);
+    asio::awaitable<outcome<http_reply>> send(http::verb method, std::string target,
+                                              std::string body, const file_input* file,
+                                              bool repeatable, deadline until, diagnostics& diag,
+                                              const asio::cancellation_type* asked = nullptr);
 
     /// POSTs a pipeline to the async (submit) or sync endpoint, JSON or upload.
     /// `until`: the operation's deadline (task_deadline() when it starts).
-    asio::awaitable<op_outcome<http_reply>>
+    asio::awaitable<outcome<http_reply>>
     post_pipeline(const pipeline& p, const input& in, bool async, deadline until, diagnostics& diag,
                   const asio::cancellation_type* asked = nullptr);
-    asio::awaitable<op_outcome<task>> submit(pipeline p, input in, deadline until,
-                                             diagnostics& diag,
-                                             const asio::cancellation_type* asked = nullptr);
-    asio::awaitable<op_outcome<task_status>>
+    asio::awaitable<outcome<task>> submit(pipeline p, input in, deadline until, diagnostics& diag,
+                                          const asio::cancellation_type* asked = nullptr);
+    asio::awaitable<outcome<task_status>>
     status(task t, deadline until, diagnostics& diag,
            detail::result_decoding how = detail::result_decoding::typed);
     /// `shape`: what the task runs, for adaptive polling ({} when unknown).
-    asio::awaitable<op_outcome<result>> wait(task t, poll_policy policy, deadline until,
-                                             diagnostics& diag, detail::task_shape shape = {});
-    asio::awaitable<op_outcome<result>> run(pipeline p, input in, diagnostics& diag,
-                                            const asio::cancellation_type* asked = nullptr);
-    asio::awaitable<op_outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
+    asio::awaitable<outcome<result>> wait(task t, poll_policy policy, deadline until,
+                                          diagnostics& diag, detail::task_shape shape = {});
+    asio::awaitable<outcome<result>> run(pipeline p, input in, diagnostics& diag,
+                                         const asio::cancellation_type* asked = nullptr);
+    asio::awaitable<outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);
 
     deadline task_deadline() const;
     /// The error to report for a cancelled operation (shutdown or the caller's cancel).
