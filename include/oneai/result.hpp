@@ -37,17 +37,30 @@ class ONEAI_API result {
     /// Labels of one skill across all outputs.
     std::vector<const label*> labels_of(std::string_view skill) const;
 
-    /// The whole result as received, for fields this type does not model
-    /// (parsed from raw_json() on first use, once even across threads; null
-    /// when there is none).
+    /// The whole result as received, for fields this type does not model;
+    /// null when there is none. A result decoded from a status answer owns the
+    /// tree the answer was parsed into (moved, not copied): raw() costs nothing.
+    /// A result that has only its text (a batch's, which reads answers without
+    /// a tree) parses raw_json() on first use, once even across threads.
+    /// The tree may live in an arena the result owns: a copy made with the
+    /// tree's storage (`boost::json::value v = r.raw();`) allocates in it too.
     const boost::json::value& raw() const;
     /// The whole result as JSON text, for passing it on without a parse and
     /// a serialisation (empty when there is none).
     const std::string& raw_json() const;
+    /// Sets the result's JSON text; raw() will parse it on first use.
     void set_raw_json(std::string json);
+    /// Sets the result's JSON text and its parsed tree, which raw() then
+    /// returns as it is. `tree` is moved in and kept when its storage is the
+    /// default one or shared (owned by the tree, e.g. from
+    /// `boost::json::make_shared_resource`); a tree in memory a caller owns
+    /// (a `monotonic_resource` on the stack) may not outlive the call and is
+    /// dropped: raw() then parses `json`.
+    void set_raw(boost::json::value&& tree, std::string json);
 
   private:
-    // Shared by copies, which stay cheap; the tree is built only if asked for.
+    // Shared by copies, which stay cheap; without a tree given, it is built
+    // only if asked for.
     struct ONEAI_LOCAL raw_text;
     std::shared_ptr<raw_text> raw_;
 };

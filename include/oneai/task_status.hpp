@@ -4,6 +4,7 @@
 #include <oneai/config.hpp>
 #include <oneai/result.hpp>
 #include <oneai/task.hpp>
+#include <oneai/task_failure.hpp>
 
 #include <optional>
 #include <string>
@@ -21,10 +22,9 @@ struct task_status {
     std::string creation_time;
     std::string completion_time;
     std::optional<oneai::result> result; // COMPLETED
-    // FAILED: the server's error
-    int error_code = 0;
-    std::string error_message;
-    std::string error_details;
+    /// FAILED: the server's error (set for every FAILED answer, its fields
+    /// empty when the server gave none); absent in any other state.
+    std::optional<task_failure> failure;
 
     bool finished() const noexcept {
         return state == task_state::completed || state == task_state::failed;

@@ -597,9 +597,11 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             o.result = std::move(r.status.result);
         } else if (r.ec == errc::task_failed) {
             o.what = batch_outcome::kind::failed;
-            o.diag.api_code = r.status.error_code;
-            o.diag.message = r.status.error_message;
-            o.diag.details = r.status.error_details;
+            if (const auto& failure = r.status.failure) {
+                o.diag.api_code = failure->api_code;
+                o.diag.message = failure->message;
+                o.diag.details = failure->details;
+            }
         } else {
             o.what = batch_outcome::kind::error;
             o.diag.message = r.ec.message();

@@ -4,7 +4,6 @@
 #include "core/response_codec.hpp"
 #include "core/retry_after.hpp"
 #include "core/retry_rules.hpp"
-#include "core/status_scan.hpp"
 #include "core/task_id.hpp"
 #include "polling/poll_rules.hpp"
 #include "polling/task_shape.hpp"
@@ -54,28 +53,6 @@ std::optional<milliseconds> retry_after_of(const detail::string_response& res) {
     if (auto ra = res.find(http::field::retry_after); ra != res.end())
         return detail::parse_retry_after(ra->value(), std::chrono::system_clock::now());
     return std::nullopt;
-}
-
-// A 2xx answer's body read as T; anything unexpected is a bad_response with
-// the reason in the diagnostics.
-template <typename T, typename Parse>
-outcome<T> decode(const http_reply& reply, diagnostics& diag, Parse parse) {
-    std::string why;
-    // The tree is read once into T and dropped: it lives on the stack, or in
-    // blocks freed all at once, not in an allocation per value.
-    unsigned char buffer[4096];
-    boost::json::monotonic_resource arena(buffer, sizeof buffer);
-    auto body = detail::parse_json(reply.body, why, &arena);
-    if (!body) {
-        diag.message = why;
-        return error_code(errc::bad_response);
-    }
-    try {
-        return parse(*body, reply.body);
-    } catch (const std::exception& e) {
-        diag.message = e.what();
-        return error_code(errc::bad_response);
-    }
 }
 
 // The task id in a submit's answer, or why there is none.
@@ -405,19 +382,10 @@ client_base::impl::status(task t, deadline until, diagnostics& diag, detail::res
         co_return reply.error() == errc::invalid_request&& diag.http_status == 404
             ? error_code(errc::task_not_found)
             : reply.error();
-    // Batches pass results on as text: most answers need no tree at all.
-    std::optional<task_status> scanned;
-    if (how == detail::result_decoding::text_only)
-        scanned = detail::scan_task_status(reply->body);
-    auto decoded =
-        scanned ? outcome<task_status>(std::move(*scanned))
-                : decode<task_status>(*reply, diag,
-                                      [how](const boost::json::value& body, std::string_view text) {
-                                          return detail::parse_task_status(body, text, how);
-                                      });
+    auto decoded = detail::read_task_status(reply->body, how, diag);
     if (decoded && decoded->task.empty())
         decoded->task = t;
-    co_return decoded;
+    co_return std::move(decoded);
 }
 
 asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy policy, deadline until,
@@ -468,9 +436,11 @@ asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy pol
         }
         if (step.ec == errc::task_failed) {
             ++counters.failed;
-            diag.api_code = s->error_code;
-            diag.message = s->error_message;
-            diag.details = s->error_details;
+            if (const auto& failure = s->failure) {
+                diag.api_code = failure->api_code;
+                diag.message = failure->message;
+                diag.details = failure->details;
+            }
         }
         finish(step.ec, s ? s->state : task_state::unknown);
         co_return step.ec;
@@ -495,10 +465,7 @@ asio::awaitable<outcome<result>> client_base::impl::run_sync(pipeline p, input i
     auto reply = co_await post_pipeline(p, in, false, task_deadline(), diag);
     if (!reply)
         co_return reply.error();
-    co_return decode<result>(*reply, diag,
-                             [](const boost::json::value& body, std::string_view text) {
-                                 return detail::parse_result(body, text);
-                             });
+    co_return detail::read_result(reply->body, diag);
 }
 
 } // namespace oneai

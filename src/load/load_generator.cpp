@@ -435,8 +435,9 @@ class load_run : public std::enable_shared_from_this<load_run> {
         if (!done.ec || done.ec == errc::task_failed)
             read_service_times(*rec, done.status);
         if (done.ec == errc::task_failed) {
-            rec->sample.api_error = done.status.error_code != 0
-                                        ? std::to_string(done.status.error_code)
+            const auto& failure = done.status.failure;
+            rec->sample.api_error = failure && failure->api_code != 0
+                                        ? std::to_string(failure->api_code)
                                         : error_name(done.ec);
             return finish(done.tag, task_outcome::failed, done.ec);
         }

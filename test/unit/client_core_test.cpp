@@ -5,6 +5,7 @@
 #include <oneai/input.hpp>
 #include <oneai/pipeline.hpp>
 
+#include "client/core/decode_error.hpp"
 #include "client/core/request_codec.hpp"
 #include "client/core/response_codec.hpp"
 #include "client/core/retry_after.hpp"
@@ -300,7 +301,7 @@ TEST(ContentTypes, FollowTheSdksTable) {
 }
 
 TEST(ResponseCodec, BothResultShapes) {
-    auto json_shape = parse_result(
+    auto json_shape = *parse_result(
         boost::json::parse(R"({"input":[{"utterance":"Hello there."}],"status":"success",
         "output":[{"text_generated_by_step_name":"summarize","text_generated_by_step_id":1,"contents":[{"utterance":"Hi."}],
         "labels":[{"type":"origin","skill":"origin","name":"origin","value":null,"span":[0,3],"span_text":"Hi.",
@@ -313,7 +314,7 @@ TEST(ResponseCodec, BothResultShapes) {
     EXPECT_EQ(origin.span, (std::pair<std::size_t, std::size_t>{0, 3}));
     EXPECT_DOUBLE_EQ(json_shape.stats.concurrency_wait_time, 1.5);
 
-    auto legacy = parse_result(
+    auto legacy = *parse_result(
         boost::json::parse(R"({"input_text":"Hello there.","status":"success","error":null,
         "output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"text":"Hello there.",
         "labels":[{"type":"keyword","skill":"keywords","name":"hello","value":0.5,"span":[0,5],"span_text":"Hello"}]}]})"));
@@ -331,7 +332,7 @@ TEST(ResponseCodec, TheResultIsPassedOnAsTheServiceWroteIt) {
     EXPECT_EQ(member_text(text, "status"), R"("COMPLETED")");
     EXPECT_EQ(member_text(text, "missing"), "");
     EXPECT_EQ(member_text("[1,2]", "result"), "");
-    auto s = parse_task_status(boost::json::parse(text), text);
+    auto s = *parse_task_status(boost::json::parse(text), text);
     ASSERT_TRUE(s.result);
     EXPECT_EQ(s.result->raw_json(), member_text(text, "result"));
     EXPECT_EQ(s.result->raw().at("note"), "x\"}");
@@ -340,15 +341,15 @@ TEST(ResponseCodec, TheResultIsPassedOnAsTheServiceWroteIt) {
     // Pretty-printed by the service: written again on one line (JSON Lines).
     const std::string pretty = "{\"task_id\":\"t\",\"status\":\"COMPLETED\",\"result\":{\n  "
                                "\"status\": \"success\",\n  \"output\": []\n}\n}\n";
-    auto spaced = parse_task_status(boost::json::parse(pretty), pretty);
+    auto spaced = *parse_task_status(boost::json::parse(pretty), pretty);
     EXPECT_EQ(spaced.result->raw_json(), R"({"status":"success","output":[]})");
     // Without the text, the tree is serialised: the same value.
-    auto again = parse_task_status(boost::json::parse(text));
+    auto again = *parse_task_status(boost::json::parse(text));
     EXPECT_EQ(boost::json::parse(again.result->raw_json()), s.result->raw());
 }
 
 TEST(ResponseCodec, CsvRows) {
-    auto r = parse_result(boost::json::parse(R"({"status":"success","outputs":[
+    auto r = *parse_result(boost::json::parse(R"({"status":"success","outputs":[
         {"input":[{"utterance":"a"}],"output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"contents":[{"utterance":"a"}],"labels":[]}]},
         {"input":[{"utterance":"b"}],"output":[{"text_generated_by_step_name":"input","text_generated_by_step_id":0,"contents":[{"utterance":"b"}],"labels":[]}]}]})"));
     ASSERT_EQ(r.rows.size(), 2u);
@@ -356,24 +357,35 @@ TEST(ResponseCodec, CsvRows) {
 }
 
 TEST(ResponseCodec, FailedTasksReadErrorThenResult) {
-    auto in_error = parse_task_status(boost::json::parse(
+    auto in_error = *parse_task_status(boost::json::parse(
         R"({"task_id":"t","status":"FAILED","error":{"status_code":40012,"message":"Failed to transcribe audio"},"result":null})"));
     EXPECT_EQ(in_error.state, task_state::failed);
-    EXPECT_EQ(in_error.error_code, 40012);
-    auto in_result = parse_task_status(boost::json::parse(
+    ASSERT_TRUE(in_error.failure);
+    EXPECT_EQ(in_error.failure->api_code, 40012);
+    auto in_result = *parse_task_status(boost::json::parse(
         R"({"task_id":"t","status":"FAILED","result":{"status_code":50001,"message":"Failed to retrieve URL"}})"));
-    EXPECT_EQ(in_result.error_code, 50001);
-    EXPECT_EQ(in_result.error_message, "Failed to retrieve URL");
+    ASSERT_TRUE(in_result.failure);
+    EXPECT_EQ(in_result.failure->api_code, 50001);
+    EXPECT_EQ(in_result.failure->message, "Failed to retrieve URL");
+    EXPECT_FALSE(in_result.result);
+    // Every FAILED answer has a failure, empty when the server said nothing;
+    // no other state has one.
+    auto silent = *parse_task_status(boost::json::parse(R"({"status":"FAILED"})"));
+    ASSERT_TRUE(silent.failure);
+    EXPECT_EQ(silent.failure->api_code, 0);
+    EXPECT_FALSE(parse_task_status(boost::json::parse(R"({"status":"RUNNING"})"))->failure);
 }
 
 TEST(ResponseCodec, UnknownStatesArePendingAndMissingFieldsAreBad) {
     auto s =
-        parse_task_status(boost::json::parse(R"({"task_id":"t","status":"PAUSED","extra":1})"));
+        *parse_task_status(boost::json::parse(R"({"task_id":"t","status":"PAUSED","extra":1})"));
     EXPECT_EQ(s.state, task_state::unknown);
     EXPECT_FALSE(s.finished());
-    EXPECT_THROW(parse_task_status(boost::json::parse(R"({"task_id":"t"})")), std::runtime_error);
-    EXPECT_THROW(parse_task_status(boost::json::parse(R"({"status":"COMPLETED","result":"x"})")),
-                 std::runtime_error);
+    EXPECT_EQ(parse_task_status(boost::json::parse(R"({"task_id":"t"})")).error(),
+              decode_error::status_without_status);
+    EXPECT_EQ(
+        parse_task_status(boost::json::parse(R"({"status":"COMPLETED","result":"x"})")).error(),
+        decode_error::completed_without_result);
     EXPECT_FALSE(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED"})")));
     EXPECT_EQ(parse_submit_answer(boost::json::parse(R"({"status":"QUEUED","task_id":"abc"})")),
               "abc");
@@ -385,7 +397,8 @@ void expect_scan_matches_tree(const std::string& text) {
     SCOPED_TRACE(text);
     const auto scanned = scan_task_status(text);
     ASSERT_TRUE(scanned);
-    const auto tree = parse_task_status(boost::json::parse(text), text, result_decoding::text_only);
+    const auto tree =
+        *parse_task_status(boost::json::parse(text), text, result_decoding::text_only);
     EXPECT_EQ(scanned->task.id(), tree.task.id());
     EXPECT_EQ(scanned->state, tree.state);
     EXPECT_EQ(scanned->status_text, tree.status_text);

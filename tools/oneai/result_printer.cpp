@@ -56,10 +56,10 @@ void print_status(std::ostream& out, const task_status& s, bool json) {
                                                       ? boost::json::value(nullptr)
                                                       : boost::json::value(s.completion_time)}};
         o["result"] = s.result ? s.result->raw() : boost::json::value(nullptr);
-        if (s.state == task_state::failed)
-            o["error"] = {{"status_code", s.error_code},
-                          {"message", s.error_message},
-                          {"details", s.error_details}};
+        if (const auto& failure = s.failure)
+            o["error"] = {{"status_code", failure->api_code},
+                          {"message", failure->message},
+                          {"details", failure->details}};
         out << boost::json::serialize(o) << "\n";
         return;
     }
@@ -68,9 +68,9 @@ void print_status(std::ostream& out, const task_status& s, bool json) {
         out << " created " << s.creation_time;
     if (!s.completion_time.empty())
         out << " finished " << s.completion_time;
-    if (s.state == task_state::failed)
-        out << ": " << s.error_code << " " << s.error_message
-            << (s.error_details.empty() ? "" : " (" + s.error_details + ")");
+    if (const auto& failure = s.failure)
+        out << ": " << failure->api_code << " " << failure->message
+            << (failure->details.empty() ? "" : " (" + failure->details + ")");
     out << "\n";
 }
 

@@ -1,11 +1,15 @@
 #include "response_codec.hpp"
 
+#include "decode_error.hpp"
+#include "result_conversion.hpp"
+#include "status_scan.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
 #include <cstring>
-#include <stdexcept>
 
 namespace oneai::detail {
 namespace json = boost::json;
@@ -21,141 +25,25 @@ T number_or(const json::object& o, std::string_view key, T fallback) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_number())
         return fallback;
-    // Never throws: a number this type cannot hold exactly (1.5 for an int,
-    // 1e300) is as good as absent.
     boost::system::error_code ec;
     const T n = v->to_number<T>(ec);
     return ec ? fallback : n;
 }
 
-[[noreturn]] void bad(const std::string& why) {
-    throw std::runtime_error(why);
+// A result's JSON text: the service's own when it is one line (JSON Lines
+// output splices it as is); pretty-printed text is written again, compact.
+std::string result_text(const json::value& tree, std::string_view text) {
+    const auto one_line = one_line_json(text);
+    return one_line ? std::string(*one_line) : json::serialize(tree);
 }
 
-std::vector<label::section_span> spans_of(const json::value* v) {
-    std::vector<label::section_span> out;
-    if (!v || !v->is_array())
-        return out;
-    for (const auto& s : v->get_array()) {
-        if (const auto* o = s.if_object())
-            out.push_back({number_or<std::size_t>(*o, "section", 0),
-                           number_or<std::size_t>(*o, "start", 0),
-                           number_or<std::size_t>(*o, "end", 0)});
-    }
-    return out;
-}
-
-label parse_label(const json::object& o) {
-    label l;
-    l.type = string_or(o, "type");
-    l.skill = string_or(o, "skill");
-    l.name = string_or(o, "name");
-    if (const auto* v = o.if_contains("value")) {
-        if (v->is_string())
-            l.value = std::string(v->get_string());
-        else if (v->is_number())
-            l.value = v->to_number<double>();
-    }
-    if (const auto* s = o.if_contains("span"); s && s->is_array() && s->get_array().size() == 2 &&
-                                               s->get_array()[0].is_number() &&
-                                               s->get_array()[1].is_number())
-        l.span = std::pair{s->get_array()[0].to_number<std::size_t>(),
-                           s->get_array()[1].to_number<std::size_t>()};
-    l.span_text = string_or(o, "span_text");
-    l.output_spans = spans_of(o.if_contains("output_spans"));
-    l.input_spans = spans_of(o.if_contains("input_spans"));
-    if (const auto* s = o.if_contains("speaker"); s && s->is_string())
-        l.speaker = std::string(s->get_string());
-    if (const auto* t = o.if_contains("timestamp"); t && t->is_string())
-        l.timestamp = std::string(t->get_string());
-    if (const auto* t = o.if_contains("timestamp_end"); t && t->is_string())
-        l.timestamp_end = std::string(t->get_string());
-    if (const auto* d = o.if_contains("data"); d && !d->is_null())
-        l.data_json = json::serialize(*d);
-    return l;
-}
-
-std::vector<utterance> parse_utterances(const json::value& v) {
-    std::vector<utterance> out;
-    if (!v.is_array())
-        bad("contents is not an array");
-    for (const auto& item : v.get_array()) {
-        const auto* o = item.if_object();
-        if (!o)
-            bad("an utterance is not an object");
-        utterance u;
-        u.text = string_or(*o, "utterance");
-        u.speaker = string_or(*o, "speaker");
-        if (const auto* ts = o->if_contains("timestamp"); ts && ts->is_string())
-            u.timestamp = std::string(ts->get_string());
-        out.push_back(std::move(u));
-    }
-    return out;
-}
-
-step_output parse_output(const json::object& o) {
-    step_output out;
-    out.step_name = string_or(o, "text_generated_by_step_name");
-    out.step_id = number_or<int>(o, "text_generated_by_step_id", 0);
-    if (const auto* c = o.if_contains("contents"))
-        out.contents = parse_utterances(*c);
-    else if (const auto* t = o.if_contains("text"); t && t->is_string()) // legacy shape
-        out.contents.push_back({{}, std::string(t->get_string()), std::nullopt});
-    if (const auto* ls = o.if_contains("labels"); ls && ls->is_array()) {
-        for (const auto& l : ls->get_array()) {
-            if (const auto* lo = l.if_object())
-                out.labels.push_back(parse_label(*lo));
-        }
-    }
-    return out;
-}
-
-void parse_stats(const json::object& o, result_stats& stats) {
-    if (const auto* s = o.if_contains("stats"); s && s->is_object()) {
-        stats.concurrency_wait_time =
-            number_or<double>(s->get_object(), "concurrency_wait_time", 0);
-        stats.total_running_jobs = number_or<long>(s->get_object(), "total_running_jobs", 0);
-        stats.total_waiting_jobs = number_or<long>(s->get_object(), "total_waiting_jobs", 0);
-    }
-}
-
-// The checks of parse_result_object, without building the outputs.
-result parse_result_shape(const json::object& o) {
-    const auto* output = o.if_contains("output");
-    const auto* rows = o.if_contains("outputs");
-    if (!(output && output->is_array()) &&
-        !(rows && rows->is_array() && !rows->get_array().empty()))
-        bad("the result has no 'output' array");
-    result r;
-    parse_stats(o, r.stats);
-    return r;
-}
-
-result parse_result_object(const json::object& o) {
-    result r;
-    if (const auto* rows = o.if_contains("outputs"); rows && rows->is_array()) {
-        for (const auto& row : rows->get_array()) {
-            if (!row.is_object())
-                bad("an entry of outputs is not an object");
-            r.rows.push_back(parse_result_object(row.get_object()));
-        }
-    }
-    if (const auto* in = o.if_contains("input"); in && in->is_array())
-        r.input = parse_utterances(*in);
-    else if (const auto* t = o.if_contains("input_text"); t && t->is_string())
-        r.input.push_back({{}, std::string(t->get_string()), std::nullopt});
-    const auto* output = o.if_contains("output");
-    if (output && output->is_array()) {
-        for (const auto& e : output->get_array()) {
-            if (!e.is_object())
-                bad("an entry of output is not an object");
-            r.outputs.push_back(parse_output(e.get_object()));
-        }
-    } else if (r.rows.empty()) {
-        bad("the result has no 'output' array");
-    }
-    parse_stats(o, r.stats);
-    return r;
+// Gives `r` its JSON: the tree too when the caller wants it typed.
+void keep_raw(result& r, json::value&& tree, std::string_view text, result_decoding how) {
+    std::string raw = result_text(tree, text);
+    if (how == result_decoding::typed)
+        r.set_raw(std::move(tree), std::move(raw));
+    else
+        r.set_raw_json(std::move(raw)); // passed on as text: a tree would only hold memory
 }
 
 } // namespace
@@ -205,16 +93,18 @@ std::optional<std::string> parse_submit_answer(const json::value& body) {
     return id;
 }
 
-result parse_result(const json::value& body, std::string_view text, result_decoding how) {
-    const auto* o = body.if_object();
-    if (!o)
-        bad("the result is not an object");
-    result r = how == result_decoding::typed ? parse_result_object(*o) : parse_result_shape(*o);
-    // As text: the tree may live in a caller's arena. The service's own text
-    // is kept when it is one line (JSON Lines output splices it as is);
-    // pretty-printed text is written again, compact.
-    const auto one_line = one_line_json(text);
-    r.set_raw_json(one_line ? std::string(*one_line) : json::serialize(body));
+boost::system::result<result> parse_result(json::value&& body, std::string_view text,
+                                           result_decoding how) {
+    boost::system::result<result> r;
+    if (how == result_decoding::typed) {
+        r = json::try_value_to<result>(body);
+    } else if (auto outline = json::try_value_to<result_outline>(body)) {
+        r.emplace().stats = outline->stats;
+    } else {
+        r = outline.error();
+    }
+    if (r)
+        keep_raw(*r, std::move(body), text, how);
     return r;
 }
 
@@ -305,39 +195,63 @@ std::string_view member_text(std::string_view t, std::string_view key) {
     return found;
 }
 
-task_status parse_task_status(const json::value& body, std::string_view text, result_decoding how) {
-    const auto* o = body.if_object();
-    if (!o)
-        bad("the task status is not an object");
-    const auto* status = o->if_contains("status");
-    if (!status || !status->is_string())
-        bad("the task status has no 'status'");
-    task_status s;
-    s.task = task(string_or(*o, "task_id"));
-    s.status_text = status->get_string();
-    s.state = parse_task_state(s.status_text);
-    s.creation_time = string_or(*o, "creation_time");
-    s.completion_time = string_or(*o, "completion_time");
-    if (s.state == task_state::completed) {
-        const auto* r = o->if_contains("result");
-        if (!r || !r->is_object())
-            bad("a COMPLETED task has no result");
-        s.result = parse_result(*r, text.empty() ? text : member_text(text, "result"), how);
-    } else if (s.state == task_state::failed) {
-        // The error is in `error` (as One AI documents it) or in `result` (what its
-        // SDKs read): docs/api.md, "Decisions where the service is ambiguous".
-        const json::object* err = nullptr;
-        if (const auto* e = o->if_contains("error"); e && e->is_object())
-            err = &e->get_object();
-        else if (const auto* r = o->if_contains("result"); r && r->is_object())
-            err = &r->get_object();
-        if (err) {
-            s.error_code = number_or<int>(*err, "status_code", 0);
-            s.error_message = string_or(*err, "message");
-            s.error_details = string_or(*err, "details");
-        }
+boost::system::result<task_status> parse_task_status(json::value&& body, std::string_view text,
+                                                     result_decoding how) {
+    boost::system::result<task_status> s;
+    if (how == result_decoding::typed) {
+        s = json::try_value_to<task_status>(body);
+    } else if (auto outline = json::try_value_to<status_outline>(body)) {
+        s = std::move(outline->status);
+    } else {
+        s = outline.error();
+    }
+    if (s && s->result) // COMPLETED: `result` is an object, as the conversion checked
+        keep_raw(*s->result, std::move(*body.get_object().if_contains("result")),
+                 text.empty() ? text : member_text(text, "result"), how);
+    return s;
+}
+
+boost::system::result<task_status> read_task_status(std::string_view text, result_decoding how,
+                                                    diagnostics& diag) {
+    boost::system::result<task_status> s;
+    if (how == result_decoding::text_only) {
+        // Batches pass results on as text: most answers need no tree at all.
+        if (auto scanned = scan_task_status(text))
+            return std::move(*scanned);
+        // The tree is read once and dropped: it lives on the stack, or in
+        // blocks freed all at once, not in an allocation per value.
+        unsigned char buffer[4096];
+        json::monotonic_resource arena(buffer, sizeof buffer);
+        boost::system::error_code ec;
+        auto body = json::parse(text, ec, &arena);
+        s = ec ? boost::system::result<task_status>(ec)
+               : parse_task_status(std::move(body), text, how);
+    } else {
+        // The result keeps the tree (raw()): in an arena it owns, which is
+        // freed with it, in a few blocks rather than an allocation per value.
+        auto arena = json::make_shared_resource<json::monotonic_resource>(text.size() * 2);
+        boost::system::error_code ec;
+        auto body = json::parse(text, ec, std::move(arena));
+        s = ec ? boost::system::result<task_status>(ec)
+               : parse_task_status(std::move(body), text, how);
+    }
+    if (!s) {
+        diag.message = describe_refusal(s.error());
+        return make_error_code(errc::bad_response);
     }
     return s;
+}
+
+boost::system::result<result> read_result(std::string_view text, diagnostics& diag) {
+    auto arena = json::make_shared_resource<json::monotonic_resource>(text.size() * 2);
+    boost::system::error_code ec;
+    auto body = json::parse(text, ec, std::move(arena));
+    auto r = ec ? boost::system::result<result>(ec) : parse_result(std::move(body), text);
+    if (!r) {
+        diag.message = describe_refusal(r.error());
+        return make_error_code(errc::bad_response);
+    }
+    return r;
 }
 
 void read_error_body(std::string_view body, diagnostics& diag) {

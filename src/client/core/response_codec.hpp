@@ -1,7 +1,8 @@
 #pragma once
 // Reads the API's answers: submit answers, task statuses, results (both
 // shapes) and error bodies. Unknown fields are ignored; a missing required
-// field is a bad_response.
+// field is a bad_response. Nothing here throws (but for memory): the typed
+// decoding is result_conversion.hpp's, through boost::json::try_value_to.
 
 #include <oneai/diagnostics.hpp>
 #include <oneai/result.hpp>
@@ -9,6 +10,7 @@
 
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <boost/system/result.hpp>
 
 #include <optional>
 #include <string>
@@ -20,14 +22,26 @@ namespace oneai::detail {
 
 /// The task id of a submit answer; nullopt when the answer has none.
 std::optional<std::string> parse_submit_answer(const boost::json::value& body);
-/// Throws std::runtime_error when `body` is not a task status.
-/// `text`, when given, is the JSON text `body` was parsed from: the result's
-/// raw JSON is then cut from it rather than serialised again.
-task_status parse_task_status(const boost::json::value& body, std::string_view text = {},
-                              result_decoding how = result_decoding::typed);
-/// Throws std::runtime_error when `body` is not a pipeline result.
-result parse_result(const boost::json::value& body, std::string_view text = {},
-                    result_decoding how = result_decoding::typed);
+/// `body` read as a task status, or why not (a decode_error). `text`, when
+/// given, is the JSON text `body` was parsed from: the result's raw JSON is
+/// then cut from it rather than serialised again. Typed: the result's tree is
+/// moved out of `body` into result::raw() (kept when `body`'s storage outlives
+/// the call: see result::set_raw). text_only: the result keeps its text only.
+boost::system::result<task_status> parse_task_status(boost::json::value&& body,
+                                                     std::string_view text = {},
+                                                     result_decoding how = result_decoding::typed);
+/// `body` read as a pipeline result, or why not; the tree as parse_task_status.
+boost::system::result<result> parse_result(boost::json::value&& body, std::string_view text = {},
+                                           result_decoding how = result_decoding::typed);
+
+/// A status answer's text read the cheapest way `how` allows: text_only tries
+/// the tree-free scan first, and parses into a stack arena when it must;
+/// typed parses into an arena the result then owns (raw() is that tree). An
+/// answer that cannot be read is errc::bad_response, with why in `diag`.
+boost::system::result<task_status> read_task_status(std::string_view text, result_decoding how,
+                                                    diagnostics& diag);
+/// A synchronous answer's text read as a typed result, as read_task_status.
+boost::system::result<result> read_result(std::string_view text, diagnostics& diag);
 
 /// The state a status text names (unknown for any other text).
 task_state parse_task_state(std::string_view status_text);

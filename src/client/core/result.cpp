@@ -70,15 +70,23 @@ std::vector<const label*> result::labels_of(std::string_view skill) const {
 }
 
 struct result::raw_text {
+    raw_text(std::string text, boost::json::value given)
+        : json(std::move(text)), tree(std::move(given)), tree_given(!tree.is_null()) {}
+
     std::string json;
+    // Move-constructed from the decoder's tree: a move assignment would copy
+    // it into this member's storage instead.
+    boost::json::value tree; // null until parsed, unless given
+    const bool tree_given;
     std::once_flag parsed;
-    boost::json::value tree; // null until parsed
 };
 
 const boost::json::value& result::raw() const {
     static const boost::json::value null_value;
     if (!raw_)
         return null_value;
+    if (raw_->tree_given)
+        return raw_->tree; // written once, before this result was shared
     std::call_once(raw_->parsed, [&r = *raw_] {
         boost::system::error_code ec; // it was valid JSON when the answer was read
         auto tree = boost::json::parse(r.json, ec);
@@ -94,8 +102,17 @@ const std::string& result::raw_json() const {
 }
 
 void result::set_raw_json(std::string json) {
-    raw_ = std::make_shared<raw_text>();
-    raw_->json = std::move(json);
+    raw_ = std::make_shared<raw_text>(std::move(json), boost::json::value());
+}
+
+void result::set_raw(boost::json::value&& tree, std::string json) {
+    // Memory a caller owns without sharing (an arena on its stack) may be gone
+    // before this result is: such a tree is not kept, raw() parses the text.
+    const auto& storage = tree.storage();
+    const bool outlives_the_caller =
+        storage.is_shared() || storage.get() == boost::json::storage_ptr().get();
+    raw_ = std::make_shared<raw_text>(std::move(json),
+                                      outlives_the_caller ? std::move(tree) : boost::json::value());
 }
 
 const char* to_string(task_state s) noexcept {
