@@ -1,7 +1,4 @@
 #pragma once
-// A pipeline result, parsed from either shape the API writes
-// (`output_type:"json"` or legacy). Outputs are found by step, never by
-// position: the service omits the input entry when a generator comes first.
 
 #include <oneai/config.hpp>
 #include <oneai/step_output.hpp>
@@ -17,24 +14,32 @@ class value;
 
 namespace oneai {
 
+/// The queue figures the service reports with a result.
 struct result_stats {
-    double concurrency_wait_time = 0;
-    long total_running_jobs = 0;
-    long total_waiting_jobs = 0;
+    double concurrency_wait_time = 0; ///< seconds the task waited QUEUED
+    long total_running_jobs = 0;      ///< jobs running when it started
+    long total_waiting_jobs = 0;      ///< jobs waiting when it started
 };
 
+/// A pipeline result, parsed from either shape the API writes
+/// (`output_type:"json"` or legacy). Outputs are found by step, never by
+/// position: the service omits the input entry when a generator comes first.
+///
+/// A value; copies share the JSON text and tree, read-only. A result may be
+/// read from several threads at once.
 class ONEAI_API result {
   public:
-    std::vector<utterance> input;     // the text the pipeline ran on
-    std::vector<step_output> outputs; // in the API's order
-    result_stats stats;
-    std::vector<result> rows; // CSV input: one result per row
+    std::vector<utterance> input;     ///< the text the pipeline ran on
+    std::vector<step_output> outputs; ///< in the API's order
+    result_stats stats;               ///< the service's queue figures
+    std::vector<result> rows;         ///< CSV input: one result per row
 
-    /// The output of the step with this skill name, or of the input ("input").
+    /// The output of the step with this skill name, or of the input ("input");
+    /// null when there is none. Points into `outputs`.
     const step_output* output_of(std::string_view step_name) const;
     /// The generated summary text, if summarize ran.
     std::optional<std::string> summary() const;
-    /// Labels of one skill across all outputs.
+    /// Labels of one skill across all outputs, pointing into them.
     std::vector<const label*> labels_of(std::string_view skill) const;
 
     /// The whole result as received, for fields this type does not model;

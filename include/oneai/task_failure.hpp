@@ -1,5 +1,4 @@
 #pragma once
-// Why a task ended FAILED, as the server reported it.
 
 #include <string>
 
