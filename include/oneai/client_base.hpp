@@ -31,8 +31,8 @@ class ONEAI_API client_base {
     /// Implementation detail (opaque outside the library's sources).
     struct ONEAI_LOCAL impl;
 
-    client_base(const client_base&) = delete;
-    client_base& operator=(const client_base&) = delete;
+    client_base(const client_base&) = delete;            ///< Not copyable (movable).
+    client_base& operator=(const client_base&) = delete; ///< Not copyable (movable).
 
     /// The executor the client runs on: the one it was given, or its own
     /// strand over it when options::thread_safe.
