@@ -207,9 +207,9 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
             // A submit is never written on a connection the server closed: it
             // could not be resent, and its fate would be unknown.
             auto lease = co_await pool->acquire(fresh_only, !repeatable);
-            if (lease.ec) {
+            if (!lease) {
                 exchanged = {};
-                exchanged.ec = lease.ec;
+                exchanged.ec = lease.error();
                 break;
             }
             const milliseconds timeout = std::min(opts.request_timeout, left);
@@ -220,26 +220,26 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 beast::error_code fec;
                 req.body().open(file->path.c_str(), beast::file_mode::scan, fec);
                 if (fec) {
-                    pool->release(std::move(lease.conn));
+                    pool->release(std::move((*lease)));
                     diag.message = "cannot read " + file->path.string() + ": " + fec.message();
                     co_return error_code(errc::invalid_argument);
                 }
                 req.prepare_payload();
-                exchanged = co_await lease.conn->exchange(req, timeout, opts.max_response_size,
-                                                          !repeatable);
+                exchanged =
+                    co_await (*lease)->exchange(req, timeout, opts.max_response_size, !repeatable);
             } else {
                 const std::string head = request_head(method_name, target, body.size(), *this);
-                exchanged = co_await lease.conn->exchange(head, body, timeout,
-                                                          opts.max_response_size, !repeatable);
+                exchanged = co_await (*lease)->exchange(head, body, timeout, opts.max_response_size,
+                                                        !repeatable);
             }
             // A timeout is not a stale connection (that fails at once, with an
             // end of stream or a reset): sending again would outlast the
             // request timeout and the deadline both.
-            const bool stale = exchanged.ec && lease.conn->reused && !exchanged.response_started &&
+            const bool stale = exchanged.ec && (*lease)->reused && !exchanged.response_started &&
                                exchanged.ec != asio::error::operation_aborted &&
                                exchanged.ec != beast::error::timeout &&
                                (repeatable || !exchanged.request_sent) && !fresh_only;
-            pool->release(std::move(lease.conn));
+            pool->release(std::move((*lease)));
             if (!stale)
                 break;
             fresh_only = true;

@@ -54,7 +54,7 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
     const auto deadline = std::chrono::steady_clock::now() + settings_.wait_timeout;
     for (;;) {
         if (closed_)
-            co_return lease_result{errc::client_shutdown, nullptr};
+            co_return lease_result(error_code(errc::client_shutdown));
         while (!fresh_only && !idle_.empty()) {
             std::unique_ptr<connection> c = std::move(idle_.back());
             idle_.pop_back();
@@ -67,7 +67,7 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
             }
             c->reused = true;
             ++counters_.reused;
-            co_return lease_result{{}, std::move(c)};
+            co_return lease_result(std::move(c));
         }
         if (fresh_only && !idle_.empty()) {
             // Make room for a fresh connection by closing an idle one.
@@ -88,23 +88,23 @@ asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fre
                 --open_;
                 resolved_.reset(); // the address may have changed
                 wake_one();
-                co_return lease_result{ec, nullptr};
+                co_return lease_result(error_code(ec));
             }
             ++counters_.opened;
-            co_return lease_result{{}, std::move(c)};
+            co_return lease_result(std::move(c));
         }
         // Every connection is busy: wait for one to come back.
         if (std::chrono::steady_clock::now() >= deadline)
-            co_return lease_result{asio::error::timed_out, nullptr};
+            co_return lease_result(error_code(asio::error::timed_out));
         asio::steady_timer timer(ex_, deadline);
         auto it = waiters_.insert(waiters_.end(), waiter{&timer});
         auto [ec] = co_await timer.async_wait(use_tuple);
         const bool woken = it->woken;
         waiters_.erase(it);
         if (!woken && ec == asio::error::operation_aborted) // cancelled by the caller
-            co_return lease_result{ec, nullptr};
+            co_return lease_result(error_code(ec));
         if (!woken && !ec)
-            co_return lease_result{asio::error::timed_out, nullptr};
+            co_return lease_result(error_code(asio::error::timed_out));
     }
 }
 

@@ -12,6 +12,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/result.hpp>
 
 #include <chrono>
 #include <deque>
@@ -47,10 +48,9 @@ class connection_pool {
     connection_pool(asio::any_io_executor ex, asio::ssl::context* tls, base_url where,
                     pool_settings settings);
 
-    struct lease_result {
-        error_code ec;                    // pool wait timed out, or connect/TLS failed
-        std::unique_ptr<connection> conn; // set when ec is clear
-    };
+    /// A connection to use, or why there is none: the pool wait timed out,
+    /// connect or TLS failed, or the client shut down.
+    using lease_result = boost::system::result<std::unique_ptr<connection>>;
 
     /// An idle connection that is still open, or a new one when fewer than
     /// max_per_host exist, or the next one released within wait_timeout.
