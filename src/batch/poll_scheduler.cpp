@@ -1,12 +1,15 @@
 #include <oneai/poll_scheduler.hpp>
 
 #include "client/client_access.hpp"
+#include "client/client_impl.hpp"
 #include "client/polling/poll_rules.hpp"
 #include "common/histogram.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
 #include <array>
@@ -94,6 +97,29 @@ struct poll_under_way {
     asio::cancellation_signal signal;
     diagnostics diag;
 };
+
+// One status request of the scheduler, on the client's executor. What the
+// client's async_status does, without what a public operation needs and a
+// poll does not: a type-erased handler, a shared operation state, a second
+// hop to deliver the answer. A poll is one of the client's operations all the
+// same: counted in flight, and stopped by its shutdown().
+asio::awaitable<outcome<task_status>> poll_once(std::shared_ptr<client_base::impl> c,
+                                                std::shared_ptr<poll_under_way> poll, task t,
+                                                detail::result_decoding how) {
+    // Cancellation is reported as an error code, never thrown out of an await.
+    co_await asio::this_coro::throw_if_cancelled(false);
+    struct registration {
+        client_base::impl& c;
+        std::list<std::shared_ptr<asio::cancellation_signal>>::iterator at;
+        ~registration() {
+            c.running.erase(at);
+            --c.counters.in_flight;
+        }
+    } listed{*c, c->running.insert(c->running.end(), std::shared_ptr<asio::cancellation_signal>(
+                                                         poll, &poll->signal))};
+    ++c->counters.in_flight;
+    co_return co_await c->status(std::move(t), c->task_deadline(), poll->diag, how);
+}
 
 struct heap_entry {
     std::int64_t due_ms;
@@ -263,23 +289,35 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
         ++records[slot].polls;
         auto poll = std::make_shared<poll_under_way>();
         auto where = polls_under_way.insert(polls_under_way.end(), poll);
-        auto on_answer = [self = shared_from_this(), slot, poll, where](error_code ec,
-                                                                        task_status&& s) {
+        auto on_answer = [self = shared_from_this(), slot, poll,
+                          where](std::exception_ptr ep, outcome<task_status> answer) {
             self->polls_under_way.erase(where);
             --self->active;
+            if (ep) { // a bug or an allocation failure: report it, do not lose the task
+                try {
+                    std::rethrow_exception(ep);
+                } catch (const std::exception& e) {
+                    poll->diag.message = e.what();
+                } catch (...) {
+                    poll->diag.message = "unknown exception";
+                }
+                answer = error_code(errc::internal);
+            }
             self->rate_limited += poll->diag.rate_limited;
             self->retries += poll->diag.attempts > 1 ? poll->diag.attempts - 1 : 0;
             if (self->stopped)
                 return;
-            self->on_status(slot, ec, std::move(s), poll->diag.retry_after);
+            const error_code ec = answer ? error_code{} : answer.error();
+            self->on_status(slot, ec, answer ? std::move(*answer) : task_status{},
+                            poll->diag.retry_after);
             self->pump();
         };
-        detail::client_access::start_status(
-            client_state, task(id_of(slot)), &poll->diag,
-            opts.typed_results ? detail::result_decoding::typed
-                               : detail::result_decoding::text_only,
-            asio::any_completion_handler<void(error_code, task_status)>(
-                asio::bind_cancellation_slot(poll->signal.slot(), std::move(on_answer))));
+        poll->diag.clear();
+        asio::co_spawn(client_state->ex,
+                       poll_once(client_state, poll, task(id_of(slot)),
+                                 opts.typed_results ? detail::result_decoding::typed
+                                                    : detail::result_decoding::text_only),
+                       asio::bind_cancellation_slot(poll->signal.slot(), std::move(on_answer)));
     }
 
     void complete(std::uint32_t slot, error_code ec, task_status&& s) {
