@@ -1,6 +1,7 @@
 #include "response_codec.hpp"
 
 #include "decode_error.hpp"
+#include "json_members.hpp"
 #include "result_conversion.hpp"
 #include "status_scan.hpp"
 
@@ -14,21 +15,6 @@
 namespace oneai::detail {
 namespace json = boost::json;
 namespace {
-
-std::string string_or(const json::object& o, std::string_view key, std::string fallback = {}) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
-}
-
-template <typename T>
-T number_or(const json::object& o, std::string_view key, T fallback) {
-    const auto* v = o.if_contains(key);
-    if (!v || !v->is_number())
-        return fallback;
-    boost::system::error_code ec;
-    const T n = v->to_number<T>(ec);
-    return ec ? fallback : n;
-}
 
 // A result's JSON text: the service's own when it is one line (JSON Lines
 // output splices it as is); pretty-printed text is written again, compact.

@@ -1,5 +1,6 @@
 #include "result_conversion.hpp"
 
+#include "json_members.hpp"
 #include "response_codec.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -7,30 +8,11 @@
 namespace oneai {
 namespace json = boost::json;
 using detail::decode_error;
+using detail::number_or;
+using detail::string_if;
+using detail::string_or;
 
 namespace {
-
-std::string string_or(const json::object& o, std::string_view key, std::string fallback = {}) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
-}
-
-std::optional<std::string> string_if(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::optional<std::string>(v->get_string()) : std::nullopt;
-}
-
-template <typename T>
-T number_or(const json::object& o, std::string_view key, T fallback) {
-    const auto* v = o.if_contains(key);
-    if (!v || !v->is_number())
-        return fallback;
-    // A number this type cannot hold exactly (1.5 for an int, 1e300) is as
-    // good as absent.
-    boost::system::error_code ec;
-    const T n = v->to_number<T>(ec);
-    return ec ? fallback : n;
-}
 
 std::vector<label::section_span> spans_of(const json::value* v) {
     std::vector<label::section_span> out;
