@@ -254,6 +254,22 @@ TEST_F(ClientTest, TlsWithTheRightCertificate) {
     EXPECT_TRUE(r.summary().has_value());
 }
 
+TEST_F(ClientTest, TlsSendsARequestBodyLargerThanOneRecord) {
+    // Over 16 KB, a TLS record's size: the body must go out whole, in several records.
+    start_tls_server();
+    opts.tls.ca_file = ONEAI_TEST_CERT;
+    opts.request_timeout = std::chrono::seconds(10); // the failure was a request never answered
+    std::string text;
+    while (text.size() < 40 * 1024)
+        text += std::string(sample_text) + " ";
+    auto c = make_client();
+    auto [ec, r] = complete<result>(
+        [&](auto h) { c->async_run(pipeline{}.summarize(), text_input{text}, h); });
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(r.summary().has_value());
+    EXPECT_EQ(server_stats().at("submits").to_number<int>(), 1);
+}
+
 namespace {
 
 // A certificate verification failure, as OpenSSL reports it through Asio.

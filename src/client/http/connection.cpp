@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -212,9 +213,13 @@ asio::awaitable<exchange_result> connection::exchange(std::string_view head, std
                                                       std::size_t max_response,
                                                       bool final_once_written) {
     // Written by hand, not by Beast's serializer: its buffer sequences cost
-    // more than the rest of the write. One write of both parts.
-    auto write = [buffers = std::array{asio::const_buffer(head.data(), head.size()),
-                                       asio::const_buffer(body.data(), body.size())}](
+    // more than the rest of the write. One write of both parts, as a general
+    // buffer sequence, not a two-element array: Asio's write of an array of
+    // two keeps the written head as an empty first buffer, and Beast's TLS
+    // stream, given more than 16 KB in several buffers, writes only the first
+    // one: zero bytes, which ends the write with the body never sent.
+    auto write = [buffers = beast::buffers_cat(asio::const_buffer(head.data(), head.size()),
+                                               asio::const_buffer(body.data(), body.size()))](
                      auto& s, auto token) { return asio::async_write(s, buffers, token); };
     if (secure_)
         co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
