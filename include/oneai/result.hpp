@@ -47,8 +47,8 @@ class ONEAI_API result {
     /// tree the answer was parsed into (moved, not copied): raw() costs nothing.
     /// A result that has only its text (a batch's, which reads answers without
     /// a tree) parses raw_json() on first use, once even across threads.
-    /// The tree may live in an arena the result owns: a copy made with the
-    /// tree's storage (`boost::json::value v = r.raw();`) allocates in it too.
+    /// The tree is in the default storage: copies of it are independent of
+    /// the result and may be made from several threads.
     const boost::json::value& raw() const;
     /// The whole result as JSON text, for passing it on without a parse and
     /// a serialisation (empty when there is none).

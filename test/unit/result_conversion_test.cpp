@@ -10,8 +10,10 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <exception>
 #include <string>
+#include <thread>
 
 using namespace oneai;
 using namespace oneai::detail;
@@ -165,24 +167,47 @@ TEST(ResultConversion, RawIsTheTreeTheAnswerWasParsedIntoMovedNotCopied) {
               R"({"status":"success","output":[],"note":"kept where it was parsed"})");
 }
 
-TEST(ResultConversion, TheClientsReadKeepsItsParseInAnArenaTheResultOwns) {
+TEST(ResultConversion, CopiesOfTheClientsTreeAreTheCallersOwn) {
+    // A JSON value is copied into its source's storage: a tree kept in an
+    // arena of the result's would take every copy a user makes of raw(),
+    // unsynchronised and never freed before the result.
     const std::string text = completed_with(R"({"output":[],"note":"x"})");
     diagnostics diag;
     auto typed = read_task_status(text, result_decoding::typed, diag);
     ASSERT_TRUE(typed);
-    // The tree read_task_status parsed, not one raw() parsed later (which
-    // would live in the default storage).
-    EXPECT_TRUE(typed->result->raw().storage().is_shared());
-    EXPECT_EQ(typed->result->raw().at("note"), "x");
+    const boost::json::storage_ptr default_storage;
+    EXPECT_EQ(typed->result->raw().storage().get(), default_storage.get());
+    const boost::json::value copy = typed->result->raw();
+    EXPECT_EQ(copy.storage().get(), default_storage.get());
+    EXPECT_EQ(copy.at("note"), "x");
     auto sync = read_result(R"({"output":[],"note":"y"})", diag);
     ASSERT_TRUE(sync);
-    EXPECT_TRUE(sync->raw().storage().is_shared());
+    EXPECT_EQ(sync->raw().storage().get(), default_storage.get());
     // A batch's reading keeps the text only: raw() parses it when asked.
     auto text_only = read_task_status(text, result_decoding::text_only, diag);
     ASSERT_TRUE(text_only);
     EXPECT_EQ(text_only->result->raw_json(), R"({"output":[],"note":"x"})");
-    EXPECT_FALSE(text_only->result->raw().storage().is_shared());
     EXPECT_EQ(text_only->result->raw(), typed->result->raw());
+}
+
+TEST(ResultConversion, CopiesOfResultsReadRawFromSeveralThreads) {
+    const std::string text = completed_with(R"({"output":[],"note":"shared"})");
+    diagnostics diag;
+    auto typed = read_task_status(text, result_decoding::typed, diag);
+    ASSERT_TRUE(typed);
+    std::atomic<int> good{0};
+    auto copy_raw = [&good](result r) {
+        for (int i = 0; i < 2000; ++i) {
+            const boost::json::value v = r.raw();
+            if (v.at("note") == "shared")
+                ++good;
+        }
+    };
+    std::thread a(copy_raw, *typed->result);
+    std::thread b(copy_raw, *typed->result);
+    a.join();
+    b.join();
+    EXPECT_EQ(good.load(), 4000);
 }
 
 TEST(ResultConversion, ATreeInACallersArenaIsNotKeptPastTheCall) {

@@ -213,11 +213,13 @@ boost::system::result<task_status> read_task_status(std::string_view text, resul
         s = ec ? boost::system::result<task_status>(ec)
                : parse_task_status(std::move(body), text, how);
     } else {
-        // The result keeps the tree (raw()): in an arena it owns, which is
-        // freed with it, in a few blocks rather than an allocation per value.
-        auto arena = json::make_shared_resource<json::monotonic_resource>(text.size() * 2);
+        // The result keeps the tree (raw()) in the default storage, not in an
+        // arena of its own: a copy of a JSON value is made in its source's
+        // storage, so a user's `json::value v = r.raw();` would allocate in
+        // that arena, unsynchronised across threads and never freed before
+        // the result.
         boost::system::error_code ec;
-        auto body = json::parse(text, ec, std::move(arena));
+        auto body = json::parse(text, ec);
         s = ec ? boost::system::result<task_status>(ec)
                : parse_task_status(std::move(body), text, how);
     }
@@ -229,9 +231,8 @@ boost::system::result<task_status> read_task_status(std::string_view text, resul
 }
 
 boost::system::result<result> read_result(std::string_view text, diagnostics& diag) {
-    auto arena = json::make_shared_resource<json::monotonic_resource>(text.size() * 2);
-    boost::system::error_code ec;
-    auto body = json::parse(text, ec, std::move(arena));
+    boost::system::error_code ec; // default storage, as for a status answer's tree
+    auto body = json::parse(text, ec);
     auto r = ec ? boost::system::result<result>(ec) : parse_result(std::move(body), text);
     if (!r) {
         diag.message = describe_refusal(r.error());
