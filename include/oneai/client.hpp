@@ -35,8 +35,10 @@
 // read from any thread in both modes.
 //
 // A client can be moved; operations in flight go on (they hold the client's
-// state, not the object). A moved-from client may only be destroyed or
-// assigned to.
+// state, not the object; so does an operation made before the move and
+// started after it, as with asio::deferred). A moved-from client may be
+// destroyed or assigned to, and its operations complete with
+// errc::client_shutdown; anything else is undefined.
 
 #include <oneai/client_base.hpp>
 #include <oneai/detail/diagnostics_slot.hpp>
@@ -220,8 +222,8 @@ class basic_client : public client_base {
     auto initiate(Params params, diagnostics* diag, Token&& token) {
         using value_type = typename Params::value_type;
         return boost::asio::async_initiate<Token, void(error_code, value_type)>(
-            [this](auto handler, detail::diagnostics_slot slot, Params params) {
-                launch(std::move(params), slot.target,
+            [state = state()](auto handler, detail::diagnostics_slot slot, Params params) {
+                launch(state, std::move(params), slot.target,
                        detail::operation_handler<value_type>(std::move(handler)));
             },
             token, detail::diagnostics_slot{diag}, std::move(params));

@@ -24,8 +24,9 @@ struct client_access;
 
 /// The executor-independent core of oneai::basic_client (see client.hpp).
 /// Not made on its own: a basic_client is one. A moved-from client holds no
-/// state: it may be destroyed or assigned to, and anything else is undefined
-/// (asserted in debug builds).
+/// state: it may be destroyed or assigned to, its operations complete with
+/// errc::client_shutdown, and anything else is undefined (asserted in debug
+/// builds).
 class ONEAI_API client_base {
   public:
     /// Implementation detail (opaque outside the library's sources).
@@ -67,11 +68,18 @@ class ONEAI_API client_base {
     /// the other's state.
     client_base& operator=(client_base&& other);
 
+    /// The client's state, shared with its operations. An initiation holds it
+    /// rather than the client object, so that an operation made now and
+    /// started later (asio::deferred) still runs after the client has moved.
+    std::shared_ptr<impl> state() const noexcept { return impl_; }
+
     /// The one entry point of every operation: starts the operation `params`
-    /// describes, writing into `diag` when not null, and completes `handler`
-    /// (whose alternative must match the parameters' value_type).
-    void launch(detail::any_operation_params params, diagnostics* diag,
-                detail::any_operation_handler handler);
+    /// describes on the client `state`, writing into `diag` when not null, and
+    /// completes `handler` (whose alternative must match the parameters'
+    /// value_type). A null `state` (a moved-from client's) completes the
+    /// handler with errc::client_shutdown.
+    static void launch(const std::shared_ptr<impl>& state, detail::any_operation_params params,
+                       diagnostics* diag, detail::any_operation_handler handler);
 
   private:
     friend struct detail::client_access;

@@ -68,8 +68,11 @@ class ONEAI_API poll_scheduler {
     /// Receives each completion, on the client's executor.
     using completion_handler = std::function<void(completion&&)>;
 
-    /// A scheduler polling through client `c` (held by reference); `on_done`
-    /// is called once for each task added, unless stop() drops it.
+    /// A scheduler polling through client `c` (it holds the client's state,
+    /// so the client object may move); `on_done` is called once for each task
+    /// added, unless stop() drops it. When the client shuts down, the tasks
+    /// waiting for a poll complete at once with errc::client_shutdown, and
+    /// those with a poll under way as it ends.
     poll_scheduler(client_base& c, scheduler_options opts, completion_handler on_done);
     /// Stops, as stop() does: no completion is delivered after it.
     ~poll_scheduler();
@@ -93,6 +96,12 @@ class ONEAI_API poll_scheduler {
     scheduler_stats stats() const;
 
   private:
+    friend struct detail::client_access;
+    // On the client's state rather than the object (the library's own
+    // components, which keep working when the client object moves).
+    poll_scheduler(std::shared_ptr<client_base::impl> state, scheduler_options opts,
+                   completion_handler on_done);
+
     struct ONEAI_LOCAL impl;
     std::shared_ptr<impl> impl_;
 };

@@ -61,12 +61,12 @@ struct pending_submit {
 };
 
 // The pipeline and service a journal belongs to.
-detail::journal_header journal_header_for(const pipeline& p, const client_base& c) {
+detail::journal_header journal_header_for(const pipeline& p, const options& client_options) {
     const std::string definition = detail::encode_pipeline_definition(p);
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx",
                   static_cast<unsigned long long>(common::fnv1a64(definition)));
-    std::string host = c.get_options().base_url;
+    std::string host = client_options.base_url;
     if (auto scheme = host.find("://"); scheme != std::string::npos)
         host.erase(0, scheme + 3);
     host = host.substr(0, host.find('/'));
@@ -97,7 +97,7 @@ const char* to_string(batch_outcome::kind k) noexcept {
 struct batch_engine::impl : std::enable_shared_from_this<impl> {
     impl(client_base& c_, batch_options o, source sync_from, async_source async_from, sink t,
          std::unordered_set<std::uint64_t> done)
-        : c(c_), client_state(detail::client_access::state(c_)), opts(std::move(o)),
+        : client_state(detail::client_access::state(c_)), opts(std::move(o)),
           from(std::move(sync_from)), from_async(std::move(async_from)), to(std::move(t)),
           already(std::move(done)),
           rate(opts.rate > 0
@@ -110,8 +110,9 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
             open_journal();
     }
 
-    client_base& c;
-    std::shared_ptr<client_base::impl> client_state; // says when the client is shut down
+    // The client's state, not the object, which may move: it also says when
+    // the client is shut down.
+    std::shared_ptr<client_base::impl> client_state;
     batch_options opts;
     source from;
     async_source from_async;
@@ -149,7 +150,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
 
     void open_journal() {
         log = std::make_unique<detail::journal>(opts.journal_path);
-        const detail::journal_header expected = journal_header_for(opts.pipeline, c);
+        const detail::journal_header expected =
+            journal_header_for(opts.pipeline, client_state->opts);
         if (opts.journal == journal_mode::overwrite || log->empty()) {
             log->truncate();
             log->header(expected);
@@ -202,8 +204,8 @@ struct batch_engine::impl : std::enable_shared_from_this<impl> {
         listening = true;
         if (!client_usable())
             return on_client_shutdown();
-        scheduler = std::make_unique<poll_scheduler>(
-            c, scheduler_options{opts.max_concurrent_polls, rate, opts.typed_results},
+        scheduler = detail::client_access::make_scheduler(
+            client_state, scheduler_options{opts.max_concurrent_polls, rate, opts.typed_results},
             [weak = weak_from_this()](poll_scheduler::completion&& r) {
                 if (auto self = weak.lock())
                     self->on_polled(std::move(r));

@@ -130,21 +130,51 @@ struct heap_entry {
 } // namespace
 
 struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
-    impl(client_base& c_, scheduler_options o, completion_handler done)
-        : c(c_), client_state(detail::client_access::state(c_)), opts(std::move(o)),
-          on_done(std::move(done)), timer(c_.get_executor()), epoch(clock::now()),
-          rng(std::random_device{}()) {
+    impl(std::shared_ptr<client_base::impl> state, scheduler_options o, completion_handler done)
+        : client_state(std::move(state)), opts(std::move(o)), on_done(std::move(done)),
+          timer(client_state->ex), epoch(clock::now()), rng(std::random_device{}()) {
         client_state->planner.census_source(+1);
     }
-    ~impl() { stop_census(); }
+    ~impl() {
+        stop_census();
+        stop_listening();
+    }
     void stop_census() {
         if (std::exchange(counted, false))
             client_state->planner.census_source(-1);
     }
 
-    client_base& c;
-    // Held, not reached through the client: the client may be gone by the stop.
+    // Polls under way end by themselves when the client shuts down (they are
+    // among its operations); the tasks waiting for their next poll are ended
+    // here, at once, rather than when their poll falls due.
+    void listen_for_shutdown() {
+        client_state->shutdown_listeners.push_back([weak = weak_from_this()] {
+            if (auto self = weak.lock())
+                self->on_client_shutdown();
+        });
+        shutdown_listener = std::prev(client_state->shutdown_listeners.end());
+        listening = true;
+    }
+    void stop_listening() {
+        if (std::exchange(listening, false))
+            client_state->shutdown_listeners.erase(shutdown_listener);
+    }
+    void on_client_shutdown() {
+        listening = false; // the client emptied its list
+        timer.cancel();
+        const auto waiting = std::exchange(heap, {});
+        for (const heap_entry& e : waiting) {
+            if (stopped) // a completion handler stopped the scheduler
+                return;
+            complete(e.slot, errc::client_shutdown, task_status{});
+        }
+    }
+
+    // Held, not reached through the client object: that may move, or be gone
+    // by the stop.
     std::shared_ptr<client_base::impl> client_state;
+    std::list<std::function<void()>>::iterator shutdown_listener;
+    bool listening = false;
     bool counted = true; // among the model's census sources
     scheduler_options opts;
     completion_handler on_done;
@@ -379,7 +409,13 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 };
 
 poll_scheduler::poll_scheduler(client_base& c, scheduler_options opts, completion_handler on_done)
-    : impl_(std::make_shared<impl>(c, std::move(opts), std::move(on_done))) {}
+    : poll_scheduler(detail::client_access::state(c), std::move(opts), std::move(on_done)) {}
+
+poll_scheduler::poll_scheduler(std::shared_ptr<client_base::impl> state, scheduler_options opts,
+                               completion_handler on_done)
+    : impl_(std::make_shared<impl>(std::move(state), std::move(opts), std::move(on_done))) {
+    impl_->listen_for_shutdown();
+}
 
 poll_scheduler::~poll_scheduler() {
     stop();
@@ -425,6 +461,7 @@ void poll_scheduler::stop() {
         return;
     s.stopped = true;
     s.stop_census();
+    s.stop_listening();
     s.timer.cancel();
     auto under_way = s.polls_under_way;
     for (auto& poll : under_way)

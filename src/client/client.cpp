@@ -7,6 +7,8 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/system_executor.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/assert.hpp>
 
@@ -144,6 +146,17 @@ auto coroutine_of(run_sync_params p) {
     };
 }
 
+/// Completes an operation of a moved-from client with client_shutdown, on the
+/// handler's executor and never inline, as any initiation.
+template <typename T>
+void complete_without_a_client(detail::operation_handler<T> handler) {
+    auto ex = asio::prefer(asio::get_associated_executor(handler, asio::system_executor()),
+                           asio::execution::blocking.never);
+    ex.execute([h = std::move(handler)]() mutable {
+        std::move(h)(error_code(errc::client_shutdown), T{});
+    });
+}
+
 } // namespace
 
 void detail::client_access::start(const std::shared_ptr<client_base::impl>& self,
@@ -215,9 +228,15 @@ void client_base::shutdown() {
     });
 }
 
-void client_base::launch(detail::any_operation_params params, diagnostics* diag,
-                         detail::any_operation_handler handler) {
-    detail::client_access::start(impl_, std::move(params), diag, std::move(handler));
+void client_base::launch(const std::shared_ptr<impl>& state, detail::any_operation_params params,
+                         diagnostics* diag, detail::any_operation_handler handler) {
+    if (state) {
+        detail::client_access::start(state, std::move(params), diag, std::move(handler));
+        return;
+    }
+    // A moved-from client: no state to run on. The handler still completes,
+    // never inline (as any initiation), on its own executor.
+    std::visit([](auto& h) { complete_without_a_client(std::move(h)); }, handler);
 }
 
 } // namespace oneai

@@ -8,6 +8,8 @@
 #include "client_impl.hpp"
 #include "core/response_codec.hpp"
 
+#include <oneai/poll_scheduler.hpp>
+
 namespace oneai::detail {
 
 struct client_access {
@@ -19,6 +21,15 @@ struct client_access {
     /// what every basic_client operation ends in.
     static void start(const std::shared_ptr<client_base::impl>& self, any_operation_params params,
                       diagnostics* diag, any_operation_handler handler);
+
+    /// A poll scheduler on the client state `self`, for components that hold
+    /// the state rather than the client object.
+    static std::unique_ptr<poll_scheduler>
+    make_scheduler(std::shared_ptr<client_base::impl> self, scheduler_options opts,
+                   poll_scheduler::completion_handler on_done) {
+        return std::unique_ptr<poll_scheduler>(
+            new poll_scheduler(std::move(self), std::move(opts), std::move(on_done)));
+    }
 
     /// async_status with a choice of how much of a result is decoded.
     static void start_status(const std::shared_ptr<client_base::impl>& self, task t,

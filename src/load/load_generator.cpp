@@ -154,11 +154,11 @@ class load_run : public std::enable_shared_from_this<load_run> {
   public:
     using handler_type = asio::any_completion_handler<void(error_code, load_report)>;
 
-    load_run(client_base& c, load_options o, handler_type h)
-        : c_(c), opts_(std::move(o)), handler_(std::move(h)), arrival_timer_(c.get_executor()),
-          sample_timer_(c.get_executor()), schedule_(opts_.rate, opts_.arrivals, opts_.seed),
+    load_run(std::shared_ptr<client_base::impl> c, load_options o, handler_type h)
+        : c_(std::move(c)), opts_(std::move(o)), handler_(std::move(h)), arrival_timer_(c_->ex),
+          sample_timer_(c_->ex), schedule_(opts_.rate, opts_.arrivals, opts_.seed),
           pipeline_key_(oneai::detail::pipeline_fingerprint(opts_.pipeline)),
-          policy_(opts_.polling.value_or(c.get_options().polling)) {
+          policy_(opts_.polling.value_or(c_->opts.polling)) {
         if (opts_.inputs.empty() && opts_.words_max > 0)
             words_.emplace(opts_.words_min, opts_.words_max, opts_.seed ^ 0x9e3779b97f4a7c15ull);
     }
@@ -166,7 +166,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
     void start() {
         auto slot = asio::get_associated_cancellation_slot(handler_);
         if (slot.is_connected())
-            slot.assign([weak = weak_from_this(), ex = c_.get_executor()](asio::cancellation_type) {
+            slot.assign([weak = weak_from_this(), ex = c_->ex](asio::cancellation_type) {
                 asio::post(ex, [weak] {
                     if (auto self = weak.lock())
                         self->cancel();
@@ -176,7 +176,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
             scheduler_options so;
             so.max_concurrent_polls = std::min(opts_.max_concurrent_polls, poll_slots());
             so.typed_results = false; // the stats and times are all a benchmark reads
-            scheduler_ = std::make_unique<poll_scheduler>(
+            scheduler_ = oneai::detail::client_access::make_scheduler(
                 c_, so, [weak = weak_from_this()](poll_scheduler::completion&& done) {
                     if (auto self = weak.lock())
                         self->on_polled(std::move(done));
@@ -210,7 +210,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
     // connection can lose it to a newer request, so an open loop that fell
     // behind once stayed seconds behind at rates the client sustains.)
     std::size_t connections() const {
-        return std::max<std::size_t>(1, c_.get_options().max_connections_per_host);
+        return std::max<std::size_t>(1, c_->opts.max_connections_per_host);
     }
     std::size_t call_slots() const {
         return opts_.mode == run_mode::sync ? connections()
@@ -348,9 +348,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
                 })));
     }
 
-    const std::shared_ptr<client_base::impl>& client_state() const {
-        return oneai::detail::client_access::state(c_);
-    }
+    const std::shared_ptr<client_base::impl>& client_state() const { return c_; }
 
     task_record* find(std::uint64_t tag) { return records_.find(tag); }
 
@@ -379,7 +377,7 @@ class load_run : public std::enable_shared_from_this<load_run> {
         if (ec)
             return finish(tag, task_outcome::error, ec);
         rec->polling = true;
-        scheduler_->add(t, tag, policy_, rec->intended + c_.get_options().task_deadline, shape);
+        scheduler_->add(t, tag, policy_, rec->intended + c_->opts.task_deadline, shape);
         start_due_arrivals();
     }
 
@@ -588,13 +586,14 @@ class load_run : public std::enable_shared_from_this<load_run> {
 
         const error_code ec =
             cancelled_ ? error_code(asio::error::operation_aborted) : error_code{};
-        auto ex = asio::get_associated_executor(handler_, c_.get_executor());
+        auto ex = asio::get_associated_executor(handler_, c_->ex);
         asio::dispatch(ex, [h = std::move(handler_), ec, r = std::move(report_)]() mutable {
             std::move(h)(ec, std::move(r));
         });
     }
 
-    client_base& c_;
+    // The client's state, not the object, which may move during the run.
+    std::shared_ptr<client_base::impl> c_;
     load_options opts_;
     handler_type handler_;
     asio::steady_timer arrival_timer_;
@@ -635,7 +634,9 @@ void load_generator::launch(load_options opts,
                             asio::any_completion_handler<void(error_code, load_report)> h) {
     auto run = std::make_shared<load_run>(client_, std::move(opts), std::move(h));
     // Started from the executor, so no handler runs inside async_run itself.
-    asio::post(client_.get_executor(), [run] { run->start(); });
+    asio::post(client_->ex, [run] { run->start(); });
 }
+
+load_generator::load_generator(client_base& c) : client_(oneai::detail::client_access::state(c)) {}
 
 } // namespace oneai::load

@@ -4,10 +4,14 @@
 
 #include "../support/client_fixture.hpp"
 
+#include <oneai/load/load_generator.hpp>
+#include <oneai/poll_scheduler.hpp>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <optional>
@@ -198,4 +202,63 @@ TEST_F(ClientTest, MoveAssignmentShutsTheOldClientDown) {
         [&](auto h) { target.async_run(summary_pipeline(), text_input{sample_text}, h); });
     ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(target.counters().completed, 1u);
+}
+
+TEST_F(ClientTest, ADeferredOperationRunsOnTheClientItWasMadeOnAfterAMove) {
+    start_server();
+    client from{io.get_executor(), opts};
+    auto op = from.async_run(summary_pipeline(), text_input{sample_text}, asio::deferred);
+    client to{std::move(from)};
+    std::optional<std::pair<error_code, result>> out;
+    std::move(op)([&](error_code ec, result r) { out.emplace(ec, std::move(r)); });
+    while (!out && io.run_one() > 0) {
+    }
+    ASSERT_TRUE(out.has_value()) << "the operation never completed";
+    ASSERT_FALSE(out->first) << out->first.message();
+    EXPECT_EQ(out->second.summary(), "Maria Lopez met the board in London on Tuesday.");
+    EXPECT_EQ(to.counters().completed, 1u);
+}
+
+TEST_F(ClientTest, AMovedFromClientsOperationFailsWithClientShutdown) {
+    start_server();
+    client from{io.get_executor(), opts};
+    client to{std::move(from)};
+    auto [ec, r] = complete<result>(
+        [&](auto h) { from.async_run(summary_pipeline(), text_input{sample_text}, h); });
+    EXPECT_EQ(ec, errc::client_shutdown);
+    EXPECT_EQ(server_stats().at("submits"), 0);
+}
+
+TEST_F(ClientTest, AGeneratorKeepsWorkingWhenItsClientMoves) {
+    start_server();
+    client from{io.get_executor(), opts};
+    load::load_generator generator{from};
+    client to{std::move(from)};
+    load::load_options o;
+    o.pipeline = summary_pipeline();
+    o.inputs = {text_input{sample_text}};
+    o.concurrency = 2; // closed loop
+    o.requests = 4;
+    auto [ec, report] =
+        complete<load::load_report>([&](auto h) { generator.async_run(o, std::move(h)); });
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(report.completed(), 4u);
+}
+
+TEST_F(ClientTest, AStandaloneSchedulersWaitingTasksEndWhenTheClientShutsDown) {
+    start_server();
+    client c{io.get_executor(), opts};
+    std::optional<poll_scheduler::completion> done;
+    poll_scheduler scheduler{c, {}, [&](poll_scheduler::completion&& r) { done = std::move(r); }};
+    poll_policy in_an_hour = opts.polling;
+    in_an_hour.initial_delay = 1h; // its first poll is far off
+    scheduler.add(task("4d4f3e2a-1b2c-4d5e-8f90-123456789abc"), 7, in_an_hour);
+    asio::post(io, [&] { c.shutdown(); });
+    io.restart();
+    io.run_for(30s); // a bound for the failure only: the completion ends the run
+    ASSERT_TRUE(done.has_value()) << "the waiting task was not ended by the shutdown";
+    EXPECT_EQ(done->tag, 7u);
+    EXPECT_EQ(done->ec, errc::client_shutdown);
+    EXPECT_EQ(done->polls, 0u);
+    EXPECT_EQ(scheduler.in_flight(), 0u);
 }

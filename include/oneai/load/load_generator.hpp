@@ -32,8 +32,10 @@ namespace oneai::load {
 /// generator.
 class ONEAI_API load_generator {
   public:
-    /// A generator on client `c`, held by reference: it must outlive the generator.
-    explicit load_generator(client_base& c) : client_(c) {}
+    /// A generator on client `c`. It holds the client's state, not the
+    /// object, so the client may move; a client shut down or destroyed ends
+    /// the tasks of a run with its errors.
+    explicit load_generator(client_base& c);
 
     /// Runs the load `opts` describes. Completes with
     /// `void(error_code, load_report)`: success, or operation_aborted when
@@ -57,7 +59,7 @@ class ONEAI_API load_generator {
   private:
     void launch(load_options opts,
                 boost::asio::any_completion_handler<void(error_code, load_report)> h);
-    client_base& client_;
+    std::shared_ptr<client_base::impl> client_;
 };
 
 } // namespace oneai::load
