@@ -71,14 +71,16 @@ class ONEAI_API client_base {
     /// The client's state, shared with its operations. An initiation holds it
     /// rather than the client object, so that an operation made now and
     /// started later (asio::deferred) still runs after the client has moved.
-    std::shared_ptr<impl> state() const noexcept { return impl_; }
+    /// Opaque (`void`): the state's type is the library's own, and a hidden
+    /// type in a public template's closure would warn in every program.
+    std::shared_ptr<void> state() const noexcept { return impl_; }
 
     /// The one entry point of every operation: starts the operation `params`
-    /// describes on the client `state`, writing into `diag` when not null, and
-    /// completes `handler` (whose alternative must match the parameters'
-    /// value_type). A null `state` (a moved-from client's) completes the
-    /// handler with errc::client_shutdown.
-    static void launch(const std::shared_ptr<impl>& state, detail::any_operation_params params,
+    /// describes on the client `state` (from state()), writing into `diag`
+    /// when not null, and completes `handler` (whose alternative must match
+    /// the parameters' value_type). A null `state` (a moved-from client's)
+    /// completes the handler with errc::client_shutdown.
+    static void launch(const std::shared_ptr<void>& state, detail::any_operation_params params,
                        diagnostics* diag, detail::any_operation_handler handler);
 
   private:

@@ -47,8 +47,9 @@ class ONEAI_API result {
     /// tree the answer was parsed into (moved, not copied): raw() costs nothing.
     /// A result that has only its text (a batch's, which reads answers without
     /// a tree) parses raw_json() on first use, once even across threads.
-    /// The tree is in the default storage: copies of it are independent of
-    /// the result and may be made from several threads.
+    /// Copies of the tree (`boost::json::value v = r.raw();`) come from the
+    /// heap, are independent of the result and may be made from several
+    /// threads.
     const boost::json::value& raw() const;
     /// The whole result as JSON text, for passing it on without a parse and
     /// a serialisation (empty when there is none).

@@ -228,10 +228,11 @@ void client_base::shutdown() {
     });
 }
 
-void client_base::launch(const std::shared_ptr<impl>& state, detail::any_operation_params params,
+void client_base::launch(const std::shared_ptr<void>& state, detail::any_operation_params params,
                          diagnostics* diag, detail::any_operation_handler handler) {
     if (state) {
-        detail::client_access::start(state, std::move(params), diag, std::move(handler));
+        detail::client_access::start(std::static_pointer_cast<impl>(state), std::move(params), diag,
+                                     std::move(handler));
         return;
     }
     // A moved-from client: no state to run on. The handler still completes,

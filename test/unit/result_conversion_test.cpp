@@ -5,6 +5,7 @@
 #include "client/core/decode_error.hpp"
 #include "client/core/response_codec.hpp"
 #include "client/core/result_conversion.hpp"
+#include "client/core/tree_arena.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -167,26 +168,44 @@ TEST(ResultConversion, RawIsTheTreeTheAnswerWasParsedIntoMovedNotCopied) {
               R"({"status":"success","output":[],"note":"kept where it was parsed"})");
 }
 
-TEST(ResultConversion, CopiesOfTheClientsTreeAreTheCallersOwn) {
-    // A JSON value is copied into its source's storage: a tree kept in an
-    // arena of the result's would take every copy a user makes of raw(),
-    // unsynchronised and never freed before the result.
+TEST(ResultConversion, CopiesOfASealedTreeComeFromTheHeapNotItsArena) {
+    // A JSON value is copied into its source's storage: were the arena a
+    // result keeps its tree in still open, every copy a user made of raw()
+    // would grow it, unsynchronised, until the result died.
+    tree_arena* arena = nullptr;
+    boost::json::value tree =
+        boost::json::parse(R"({"note":"a note long enough to allocate","list":[1,2,3]})",
+                           tree_arena::make(64, &arena));
+    arena->seal();
+    const std::size_t before = arena->arena_bytes();
+    EXPECT_GT(before, 0u);
+    for (int i = 0; i < 1000; ++i) {
+        const boost::json::value copy = tree;
+        ASSERT_EQ(copy.at("note"), "a note long enough to allocate");
+    }
+    EXPECT_EQ(arena->arena_bytes(), before);
+    // A copy outlives the tree it came from.
+    boost::json::value kept = tree;
+    tree = nullptr;
+    EXPECT_EQ(kept.at("list").as_array().size(), 3u);
+}
+
+TEST(ResultConversion, TheClientsReadKeepsTheTreeItParsed) {
     const std::string text = completed_with(R"({"output":[],"note":"x"})");
     diagnostics diag;
     auto typed = read_task_status(text, result_decoding::typed, diag);
     ASSERT_TRUE(typed);
-    const boost::json::storage_ptr default_storage;
-    EXPECT_EQ(typed->result->raw().storage().get(), default_storage.get());
-    const boost::json::value copy = typed->result->raw();
-    EXPECT_EQ(copy.storage().get(), default_storage.get());
-    EXPECT_EQ(copy.at("note"), "x");
+    // The tree read_task_status parsed (in its shared arena), not one raw()
+    // parsed later (which would live in the default storage).
+    EXPECT_TRUE(typed->result->raw().storage().is_shared());
+    EXPECT_EQ(typed->result->raw().at("note"), "x");
     auto sync = read_result(R"({"output":[],"note":"y"})", diag);
     ASSERT_TRUE(sync);
-    EXPECT_EQ(sync->raw().storage().get(), default_storage.get());
+    EXPECT_TRUE(sync->raw().storage().is_shared());
     // A batch's reading keeps the text only: raw() parses it when asked.
     auto text_only = read_task_status(text, result_decoding::text_only, diag);
     ASSERT_TRUE(text_only);
-    EXPECT_EQ(text_only->result->raw_json(), R"({"output":[],"note":"x"})");
+    EXPECT_FALSE(text_only->result->raw().storage().is_shared());
     EXPECT_EQ(text_only->result->raw(), typed->result->raw());
 }
 

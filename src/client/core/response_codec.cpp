@@ -4,6 +4,7 @@
 #include "json_members.hpp"
 #include "result_conversion.hpp"
 #include "status_scan.hpp"
+#include "tree_arena.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -15,6 +16,16 @@
 namespace oneai::detail {
 namespace json = boost::json;
 namespace {
+
+// A tree the result will keep: parsed into a tree_arena, sealed at once, so
+// later allocations in its name (copies of raw()) come from the heap.
+json::value parse_into_sealed_arena(std::string_view text, boost::system::error_code& ec) {
+    tree_arena* arena = nullptr;
+    auto storage = tree_arena::make(text.size() * 2, &arena);
+    auto tree = json::parse(text, ec, storage);
+    arena->seal();
+    return tree;
+}
 
 // A result's JSON text: the service's own when it is one line (JSON Lines
 // output splices it as is); pretty-printed text is written again, compact.
@@ -213,13 +224,10 @@ boost::system::result<task_status> read_task_status(std::string_view text, resul
         s = ec ? boost::system::result<task_status>(ec)
                : parse_task_status(std::move(body), text, how);
     } else {
-        // The result keeps the tree (raw()) in the default storage, not in an
-        // arena of its own: a copy of a JSON value is made in its source's
-        // storage, so a user's `json::value v = r.raw();` would allocate in
-        // that arena, unsynchronised across threads and never freed before
-        // the result.
+        // The result keeps the tree (raw()) in an arena of its own, sealed
+        // before the result is handed out (see tree_arena).
         boost::system::error_code ec;
-        auto body = json::parse(text, ec);
+        auto body = parse_into_sealed_arena(text, ec);
         s = ec ? boost::system::result<task_status>(ec)
                : parse_task_status(std::move(body), text, how);
     }
@@ -231,8 +239,8 @@ boost::system::result<task_status> read_task_status(std::string_view text, resul
 }
 
 boost::system::result<result> read_result(std::string_view text, diagnostics& diag) {
-    boost::system::error_code ec; // default storage, as for a status answer's tree
-    auto body = json::parse(text, ec);
+    boost::system::error_code ec;
+    auto body = parse_into_sealed_arena(text, ec);
     auto r = ec ? boost::system::result<result>(ec) : parse_result(std::move(body), text);
     if (!r) {
         diag.message = describe_refusal(r.error());

@@ -1,0 +1,72 @@
+#include "tree_arena.hpp"
+
+#include <boost/json/storage_ptr.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <new>
+
+namespace oneai::detail {
+
+tree_arena::tree_arena(std::size_t first_block, tree_arena** self)
+    : next_size_(std::max<std::size_t>(first_block, 256)) {
+    *self = this;
+}
+
+tree_arena::~tree_arena() = default;
+
+std::size_t tree_arena::arena_bytes() const noexcept {
+    std::size_t total = 0;
+    for (const auto& b : blocks_)
+        total += b.size;
+    return total;
+}
+
+boost::json::storage_ptr tree_arena::make(std::size_t first_block, tree_arena** arena) {
+    return boost::json::make_shared_resource<tree_arena>(first_block, arena);
+}
+
+void* tree_arena::do_allocate(std::size_t n, std::size_t align) {
+    if (sealed_)
+        return ::operator new(n, std::align_val_t(align));
+    if (!blocks_.empty()) {
+        auto& last = blocks_.back();
+        const std::size_t start = (used_ + align - 1) / align * align;
+        if (start + n <= last.size) {
+            used_ = start + n;
+            return last.bytes.get() + start;
+        }
+    }
+    // A new block, large enough for this allocation whatever its alignment
+    // (operator new[] aligns to the default new alignment only).
+    const std::size_t size = std::max(next_size_, n + align);
+    // Not zeroed (make_unique would): the parse writes what it uses.
+    blocks_.push_back({std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
+    next_size_ = size * 2;
+    auto& last = blocks_.back();
+    const auto base = reinterpret_cast<std::uintptr_t>(last.bytes.get());
+    const std::size_t start = ((base + align - 1) / align * align) - base;
+    used_ = start + n;
+    return last.bytes.get() + start;
+}
+
+void tree_arena::do_deallocate(void* p, std::size_t n, std::size_t align) {
+    // The arena's own memory goes with the arena; what came from the heap
+    // (after the seal) goes back to it.
+    if (!owns(p))
+        ::operator delete(p, n, std::align_val_t(align));
+}
+
+bool tree_arena::do_is_equal(const boost::json::memory_resource& other) const noexcept {
+    return this == &other;
+}
+
+bool tree_arena::owns(const void* p) const noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(p);
+    return std::any_of(blocks_.begin(), blocks_.end(), [at](const block& b) {
+        const auto begin = reinterpret_cast<std::uintptr_t>(b.bytes.get());
+        return at >= begin && at < begin + b.size;
+    });
+}
+
+} // namespace oneai::detail

@@ -1,0 +1,53 @@
+#pragma once
+// The memory a typed result's JSON tree lives in: the parse allocates from a
+// few large blocks (cheap, and freed at once), and once the tree is handed
+// over the arena is sealed, so that anything allocated later in its name (a
+// user's `json::value v = r.raw();`, which Boost.JSON makes in the source's
+// storage) comes from the heap and is freed as usual. Without the seal such
+// copies would grow the arena, unsynchronised, until the result died.
+
+#include <boost/json/memory_resource.hpp>
+#include <boost/json/storage_ptr.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace oneai::detail {
+
+class tree_arena final : public boost::json::memory_resource {
+  public:
+    /// Writes its own address to `*self` (make_shared_resource wraps the
+    /// arena, so the storage_ptr does not lead back to it).
+    tree_arena(std::size_t first_block, tree_arena** self);
+    tree_arena(const tree_arena&) = delete;
+    tree_arena& operator=(const tree_arena&) = delete;
+    ~tree_arena() override;
+
+    /// From now on, allocations come from the heap. Call it before the tree
+    /// is shared with another thread.
+    void seal() noexcept { sealed_ = true; }
+    /// Bytes held in the arena's blocks (for tests).
+    std::size_t arena_bytes() const noexcept;
+
+    /// A shared arena for one parse (the tree keeps it alive); `*arena` is set
+    /// to it, to seal it once the parse is done.
+    static boost::json::storage_ptr make(std::size_t first_block, tree_arena** arena);
+
+  private:
+    struct block {
+        std::unique_ptr<unsigned char[]> bytes;
+        std::size_t size = 0;
+    };
+    void* do_allocate(std::size_t n, std::size_t align) override;
+    void do_deallocate(void* p, std::size_t n, std::size_t align) override;
+    bool do_is_equal(const boost::json::memory_resource& other) const noexcept override;
+    bool owns(const void* p) const noexcept;
+
+    std::vector<block> blocks_;
+    std::size_t used_ = 0; // in the last block
+    std::size_t next_size_;
+    bool sealed_ = false;
+};
+
+} // namespace oneai::detail
