@@ -222,9 +222,15 @@ void client_base::shutdown() {
         for (auto& signal : running)
             signal->emit(asio::cancellation_type::terminal);
         self->pool->shutdown();
-        auto listeners = std::move(self->shutdown_listeners);
-        for (auto& listener : listeners)
+        // Each listener leaves the list before it is called: its owner then
+        // knows not to erase it (it clears its flag first thing), while the
+        // owners still listed may erase theirs from inside another's call
+        // (the batch engine stops its poll scheduler).
+        while (!self->shutdown_listeners.empty()) {
+            auto listener = std::move(self->shutdown_listeners.front());
+            self->shutdown_listeners.pop_front();
             listener();
+        }
     });
 }
 

@@ -104,7 +104,9 @@ struct client_base::impl : std::enable_shared_from_this<impl> {
             std::forward<F>(f)();
     }
     /// Called once by shutdown() (and so by ~client): components built on the
-    /// client (the batch engine) stop calling it.
+    /// client (the batch engine, the poll scheduler) stop calling it. Each is
+    /// taken off the list before it is called, so its owner must not erase
+    /// it once called, and may erase it until then.
     std::list<std::function<void()>> shutdown_listeners;
 };
 
