@@ -1,13 +1,12 @@
 // Runs a summary and keywords pipeline and prints them; on failure prints the
 // error and its diagnostics and exits 1. Token: a plain callback, called with
 // the error code and the result; no coroutine.
+#include "example_output.hpp"
 #include "service_from_arguments.hpp"
 
 #include <oneai.hpp>
 
 #include <boost/asio/io_context.hpp>
-
-#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -22,15 +21,10 @@ int main(int argc, char** argv) {
                                         "The team will publish the full report next week."};
     oneai::diagnostics diag; // filled until the callback runs: it must outlive the run
     c.async_run(p, std::move(in), diag, [&](oneai::error_code ec, oneai::result r) {
-        if (ec) {
-            std::cerr << "error: " << ec.message() << "\n"
-                      << "diagnostics: " << diag.to_string() << "\n";
-            exit_code = 1;
-            return;
-        }
-        std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
-        for (const oneai::label* l : r.labels_of("keywords"))
-            std::cout << "keyword: " << l->span_text << "\n";
+        if (ec)
+            exit_code = print_failure(ec, diag);
+        else
+            print_result(r);
     });
     io.run();
     return exit_code;

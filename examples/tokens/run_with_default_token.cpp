@@ -2,6 +2,7 @@
 // error and its diagnostics and exits 1. Token: none. The client is made with
 // asio::use_awaitable as its default token (as_default_on), so that a
 // coroutine writes `co_await c.async_run(p, in)`; errors are exceptions.
+#include "example_output.hpp"
 #include "service_from_arguments.hpp"
 
 #include <oneai.hpp>
@@ -10,8 +11,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -28,13 +27,9 @@ int main(int argc, char** argv) {
         oneai::diagnostics diag; // filled by the run, read when it throws
         try {
             oneai::result r = co_await c.async_run(p, std::move(in), diag);
-            std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
-            for (const oneai::label* l : r.labels_of("keywords"))
-                std::cout << "keyword: " << l->span_text << "\n";
+            print_result(r);
         } catch (const boost::system::system_error& e) {
-            std::cerr << "error: " << e.code().message() << "\n"
-                      << "diagnostics: " << diag.to_string() << "\n";
-            exit_code = 1;
+            exit_code = print_failure(e.code(), diag);
         }
     };
     asio::co_spawn(io, run(), asio::detached);

@@ -2,6 +2,7 @@
 // error and its diagnostics and exits 1. Token: asio::deferred wrapped in
 // asio::as_tuple, awaited in a coroutine: the error comes back as a value, no
 // exception is thrown, and the diagnostics are filled in place.
+#include "example_output.hpp"
 #include "service_from_arguments.hpp"
 
 #include <oneai.hpp>
@@ -12,8 +13,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -29,15 +28,10 @@ int main(int argc, char** argv) {
                                             "The team will publish the full report next week."};
         oneai::diagnostics diag;
         auto [ec, r] = co_await c.async_run(p, std::move(in), diag, asio::as_tuple(asio::deferred));
-        if (ec) {
-            std::cerr << "error: " << ec.message() << "\n"
-                      << "diagnostics: " << diag.to_string() << "\n";
-            exit_code = 1;
-            co_return;
-        }
-        std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
-        for (const oneai::label* l : r.labels_of("keywords"))
-            std::cout << "keyword: " << l->span_text << "\n";
+        if (ec)
+            exit_code = print_failure(ec, diag);
+        else
+            print_result(r);
     };
     asio::co_spawn(io, run(), asio::detached);
     io.run();

@@ -2,6 +2,7 @@
 // error and its diagnostics and exits 1. Token: asio::use_awaitable, in a
 // coroutine; oneai::with_diagnostics makes the error an exception that carries
 // the diagnostics.
+#include "example_output.hpp"
 #include "service_from_arguments.hpp"
 
 #include <oneai.hpp>
@@ -10,8 +11,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -28,13 +27,9 @@ int main(int argc, char** argv) {
         try {
             oneai::result r = co_await c.async_run(p, std::move(in),
                                                    oneai::with_diagnostics(asio::use_awaitable));
-            std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
-            for (const oneai::label* l : r.labels_of("keywords"))
-                std::cout << "keyword: " << l->span_text << "\n";
+            print_result(r);
         } catch (const oneai::error_with_diagnostics& e) {
-            std::cerr << "error: " << e.code().message() << "\n"
-                      << "diagnostics: " << e.get_diagnostics().to_string() << "\n";
-            exit_code = 1;
+            exit_code = print_failure(e.code(), e.get_diagnostics());
         }
     };
     asio::co_spawn(io, run(), asio::detached);

@@ -3,6 +3,7 @@
 // that blocks: the io_context runs on a thread of its own, and
 // oneai::with_diagnostics makes future::get() throw an exception that carries
 // the diagnostics.
+#include "example_output.hpp"
 #include "service_from_arguments.hpp"
 
 #include <oneai.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/use_future.hpp>
 
 #include <future>
-#include <iostream>
 #include <thread>
 
 namespace asio = boost::asio;
@@ -32,14 +32,9 @@ int main(int argc, char** argv) {
 
     int exit_code = 0;
     try {
-        oneai::result r = outcome.get();
-        std::cout << "summary: " << r.summary().value_or("(none)") << "\n";
-        for (const oneai::label* l : r.labels_of("keywords"))
-            std::cout << "keyword: " << l->span_text << "\n";
+        print_result(outcome.get());
     } catch (const oneai::error_with_diagnostics& e) {
-        std::cerr << "error: " << e.code().message() << "\n"
-                  << "diagnostics: " << e.get_diagnostics().to_string() << "\n";
-        exit_code = 1;
+        exit_code = print_failure(e.code(), e.get_diagnostics());
     }
     network.join();
     return exit_code;
