@@ -50,11 +50,12 @@ void* tree_arena::do_allocate(std::size_t n, std::size_t align) {
     return last.bytes.get() + start;
 }
 
-void tree_arena::do_deallocate(void* p, std::size_t n, std::size_t align) {
+void tree_arena::do_deallocate(void* p, std::size_t, std::size_t align) {
     // The arena's own memory goes with the arena; what came from the heap
-    // (after the seal) goes back to it.
+    // (after the seal) goes back to it. The unsized form: sized deallocation
+    // is off by default in clang before 16.
     if (!owns(p))
-        ::operator delete(p, n, std::align_val_t(align));
+        ::operator delete(p, std::align_val_t(align));
 }
 
 bool tree_arena::do_is_equal(const boost::json::memory_resource& other) const noexcept {
