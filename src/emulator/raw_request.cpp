@@ -34,10 +34,11 @@ std::optional<raw_answer> answer_raw_request(api_router& router, const config& c
             boost::asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
         out.consumed += n;
         if (ec == http::error::need_more) {
+            // These are all the bytes there are. A stream read would read more
+            // before the next put; calling put again on the same tail breaks
+            // the parser's contract (Beast asserts on a final chunk split so).
             ec = {};
-            if (n == 0) // the parser wants bytes that never come
-                break;
-            continue;
+            break;
         }
         if (ec)
             break;
