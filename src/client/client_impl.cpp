@@ -206,11 +206,16 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         for (bool fresh_only = false;;) {
             // A submit is never written on a connection the server closed: it
             // could not be resent, and its fate would be unknown.
-            auto lease = co_await pool->acquire(fresh_only, !repeatable);
-            if (!lease) {
-                exchanged = {};
-                exchanged.ec = lease.error();
-                break;
+            std::unique_ptr<detail::connection> conn =
+                fresh_only ? nullptr : pool->take_idle(!repeatable);
+            if (!conn) {
+                auto lease = co_await pool->acquire(fresh_only, !repeatable);
+                if (!lease) {
+                    exchanged = {};
+                    exchanged.ec = lease.error();
+                    break;
+                }
+                conn = std::move(*lease);
             }
             const milliseconds timeout = std::min(opts.request_timeout, left);
             if (file) {
@@ -220,26 +225,26 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 beast::error_code fec;
                 req.body().open(file->path.c_str(), beast::file_mode::scan, fec);
                 if (fec) {
-                    pool->release(std::move((*lease)));
+                    pool->release(std::move(conn));
                     diag.message = "cannot read " + file->path.string() + ": " + fec.message();
                     co_return error_code(errc::invalid_argument);
                 }
                 req.prepare_payload();
                 exchanged =
-                    co_await (*lease)->exchange(req, timeout, opts.max_response_size, !repeatable);
+                    co_await conn->exchange(req, timeout, opts.max_response_size, !repeatable);
             } else {
                 const std::string head = request_head(method_name, target, body.size(), *this);
-                exchanged = co_await (*lease)->exchange(head, body, timeout, opts.max_response_size,
-                                                        !repeatable);
+                exchanged = co_await conn->exchange(head, body, timeout, opts.max_response_size,
+                                                    !repeatable);
             }
             // A timeout is not a stale connection (that fails at once, with an
             // end of stream or a reset): sending again would outlast the
             // request timeout and the deadline both.
-            const bool stale = exchanged.ec && (*lease)->reused && !exchanged.response_started &&
+            const bool stale = exchanged.ec && conn->reused && !exchanged.response_started &&
                                exchanged.ec != asio::error::operation_aborted &&
                                exchanged.ec != beast::error::timeout &&
                                (repeatable || !exchanged.request_sent) && !fresh_only;
-            pool->release(std::move((*lease)));
+            pool->release(std::move(conn));
             if (!stale)
                 break;
             fresh_only = true;
@@ -327,28 +332,30 @@ const std::string& client_base::impl::steps_json_of(const pipeline& p) {
     return steps_cache.json;
 }
 
-asio::awaitable<outcome<http_reply>>
-client_base::impl::post_pipeline(const pipeline& p, const input& in, bool async, deadline until,
-                                 diagnostics& diag, const asio::cancellation_type* asked) {
-    detail::encoded_request encoded;
+outcome<detail::encoded_request> client_base::impl::pipeline_request(const pipeline& p,
+                                                                     const input& in, bool async,
+                                                                     diagnostics& diag) {
     try {
         const bool text_body = std::holds_alternative<text_input>(in) ||
                                std::holds_alternative<url_input>(in); // what uses the cache
-        encoded = detail::encode_request(
+        return detail::encode_request(
             p, in, async, text_body ? std::string_view(steps_json_of(p)) : std::string_view());
     } catch (const std::invalid_argument& e) {
         diag.message = e.what();
-        co_return error_code(errc::invalid_argument);
+        return error_code(errc::invalid_argument);
     }
-    // A sync run leaves no task behind, so sending it again is safe; a submit is not.
-    co_return co_await send(http::verb::post, api_path + encoded.target_suffix,
-                            std::move(encoded.json_body), encoded.file, !async, until, diag, asked);
 }
 
 asio::awaitable<outcome<task>> client_base::impl::submit(pipeline p, input in, deadline until,
                                                          diagnostics& diag,
                                                          const asio::cancellation_type* asked) {
-    auto reply = co_await post_pipeline(p, in, true, until, diag, asked);
+    auto request = pipeline_request(p, in, true, diag);
+    if (!request)
+        co_return request.error();
+    // Not repeatable: a submit sent twice may make two tasks.
+    auto reply =
+        co_await send(http::verb::post, api_path + request->target_suffix,
+                      std::move(request->json_body), request->file, false, until, diag, asked);
     if (!reply)
         co_return reply.error();
     std::string why;
@@ -365,27 +372,43 @@ asio::awaitable<outcome<task>> client_base::impl::submit(pipeline p, input in, d
     }
     ++counters.submits;
     diag.task_id = *id;
-    co_return task(*id);
+    co_return task(std::move(*id));
 }
 
-asio::awaitable<outcome<task_status>>
-client_base::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
+outcome<std::string> client_base::impl::status_target(const task& t, diagnostics& diag) const {
     diag.task_id = t.id();
     if (!detail::is_task_id(t.id())) {
         diag.task_id.clear(); // never echo an id that may carry control characters
         diag.message = t.empty() ? "empty task id" : "a task id is a UUID (8-4-4-4-12 hex digits)";
-        co_return error_code(errc::invalid_argument);
+        return error_code(errc::invalid_argument);
     }
-    auto reply = co_await send(http::verb::get, api_path + "/async/tasks/" + t.id(), {}, nullptr,
-                               true, until, diag);
+    constexpr std::string_view tasks = "/async/tasks/";
+    std::string target;
+    target.reserve(api_path.size() + tasks.size() + t.id().size()); // one allocation, not three
+    target.append(api_path).append(tasks).append(t.id());
+    return target;
+}
+
+outcome<task_status> client_base::impl::status_answer(outcome<http_reply>& reply, const task& t,
+                                                      detail::result_decoding how,
+                                                      diagnostics& diag) const {
     if (!reply)
-        co_return reply.error() == errc::invalid_request&& diag.http_status == 404
-            ? error_code(errc::task_not_found)
-            : reply.error();
+        return reply.error() == errc::invalid_request && diag.http_status == 404
+                   ? error_code(errc::task_not_found)
+                   : reply.error();
     auto decoded = detail::read_task_status(reply->body, how, diag);
     if (decoded && decoded->task.empty())
         decoded->task = t;
-    co_return std::move(decoded);
+    return decoded;
+}
+
+asio::awaitable<outcome<task_status>>
+client_base::impl::status(task t, deadline until, diagnostics& diag, detail::result_decoding how) {
+    auto target = status_target(t, diag);
+    if (!target)
+        co_return target.error();
+    auto reply = co_await send(http::verb::get, std::move(*target), {}, nullptr, true, until, diag);
+    co_return status_answer(reply, t, how, diag);
 }
 
 asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy policy, deadline until,
@@ -413,7 +436,12 @@ asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy pol
         if (delay.count() > 0 ? !co_await sleep_for(delay) : ONEAI_CANCELLED())
             co_return error_code(cancelled_error());
         diag.retry_after.reset(); // a hint applies to the answer that carried it only
-        auto s = co_await status(t, until, diag);
+        // What status() does, inline: a coroutine frame fewer per poll.
+        outcome<http_reply> reply = error_code(errc::invalid_argument); // no target: a bad id
+        if (auto target = status_target(t, diag))
+            reply =
+                co_await send(http::verb::get, std::move(*target), {}, nullptr, true, until, diag);
+        auto s = status_answer(reply, t, detail::result_decoding::typed, diag);
         ++history.polls;
         diag.polls = history.polls;
         if (s) {
@@ -462,7 +490,13 @@ asio::awaitable<outcome<result>> client_base::impl::run(pipeline p, input in, di
 
 asio::awaitable<outcome<result>> client_base::impl::run_sync(pipeline p, input in,
                                                              diagnostics& diag) {
-    auto reply = co_await post_pipeline(p, in, false, task_deadline(), diag);
+    auto request = pipeline_request(p, in, false, diag);
+    if (!request)
+        co_return request.error();
+    // A sync run leaves no task behind, so sending it again is safe.
+    auto reply =
+        co_await send(http::verb::post, api_path + request->target_suffix,
+                      std::move(request->json_body), request->file, true, task_deadline(), diag);
     if (!reply)
         co_return reply.error();
     co_return detail::read_result(reply->body, diag);

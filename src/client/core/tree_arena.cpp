@@ -13,12 +13,18 @@ tree_arena::tree_arena(std::size_t first_block, tree_arena** self)
     *self = this;
 }
 
-tree_arena::~tree_arena() = default;
+tree_arena::~tree_arena() {
+    while (newest_) {
+        block* older = newest_->next;
+        ::operator delete(newest_);
+        newest_ = older;
+    }
+}
 
 std::size_t tree_arena::arena_bytes() const noexcept {
     std::size_t total = 0;
-    for (const auto& b : blocks_)
-        total += b.size;
+    for (const block* b = newest_; b; b = b->next)
+        total += b->size;
     return total;
 }
 
@@ -29,25 +35,28 @@ boost::json::storage_ptr tree_arena::make(std::size_t first_block, tree_arena** 
 void* tree_arena::do_allocate(std::size_t n, std::size_t align) {
     if (sealed_)
         return ::operator new(n, std::align_val_t(align));
-    if (!blocks_.empty()) {
-        auto& last = blocks_.back();
-        const std::size_t start = (used_ + align - 1) / align * align;
-        if (start + n <= last.size) {
+    if (newest_) {
+        const auto base = reinterpret_cast<std::uintptr_t>(newest_->bytes());
+        const std::size_t start = ((base + used_ + align - 1) / align * align) - base;
+        if (start + n <= newest_->size) {
             used_ = start + n;
-            return last.bytes.get() + start;
+            return newest_->bytes() + start;
         }
     }
     // A new block, large enough for this allocation whatever its alignment
-    // (operator new[] aligns to the default new alignment only).
+    // (operator new aligns to the default new alignment only).
+    static_assert(sizeof(block) % alignof(std::max_align_t) == 0);
     const std::size_t size = std::max(next_size_, n + align);
-    // Not zeroed (make_unique would): the parse writes what it uses.
-    blocks_.push_back({std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
+    // Not zeroed: the parse writes what it uses.
+    auto* fresh = static_cast<block*>(::operator new(sizeof(block) + size));
+    fresh->next = newest_;
+    fresh->size = size;
+    newest_ = fresh;
     next_size_ = size * 2;
-    auto& last = blocks_.back();
-    const auto base = reinterpret_cast<std::uintptr_t>(last.bytes.get());
+    const auto base = reinterpret_cast<std::uintptr_t>(fresh->bytes());
     const std::size_t start = ((base + align - 1) / align * align) - base;
     used_ = start + n;
-    return last.bytes.get() + start;
+    return fresh->bytes() + start;
 }
 
 void tree_arena::do_deallocate(void* p, std::size_t, std::size_t align) {
@@ -64,10 +73,12 @@ bool tree_arena::do_is_equal(const boost::json::memory_resource& other) const no
 
 bool tree_arena::owns(const void* p) const noexcept {
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    return std::any_of(blocks_.begin(), blocks_.end(), [at](const block& b) {
-        const auto begin = reinterpret_cast<std::uintptr_t>(b.bytes.get());
-        return at >= begin && at < begin + b.size;
-    });
+    for (const block* b = newest_; b; b = b->next) {
+        const auto begin = reinterpret_cast<std::uintptr_t>(b->bytes());
+        if (at >= begin && at < begin + b->size)
+            return true;
+    }
+    return false;
 }
 
 } // namespace oneai::detail

@@ -10,8 +10,6 @@
 #include <boost/json/storage_ptr.hpp>
 
 #include <cstddef>
-#include <memory>
-#include <vector>
 
 namespace oneai::detail {
 
@@ -35,17 +33,23 @@ class tree_arena final : public boost::json::memory_resource {
     static boost::json::storage_ptr make(std::size_t first_block, tree_arena** arena);
 
   private:
+    // A block's header sits at its start, the bytes handed out follow it: the
+    // blocks are a list of their own, with no container to allocate.
     struct block {
-        std::unique_ptr<unsigned char[]> bytes;
-        std::size_t size = 0;
+        block* next;
+        std::size_t size; // of the bytes after the header
+        unsigned char* bytes() noexcept { return reinterpret_cast<unsigned char*>(this + 1); }
+        const unsigned char* bytes() const noexcept {
+            return reinterpret_cast<const unsigned char*>(this + 1);
+        }
     };
     void* do_allocate(std::size_t n, std::size_t align) override;
     void do_deallocate(void* p, std::size_t n, std::size_t align) override;
     bool do_is_equal(const boost::json::memory_resource& other) const noexcept override;
     bool owns(const void* p) const noexcept;
 
-    std::vector<block> blocks_;
-    std::size_t used_ = 0; // in the last block
+    block* newest_ = nullptr; // allocations come from it; it links to the older ones
+    std::size_t used_ = 0;    // in the newest block
     std::size_t next_size_;
     bool sealed_ = false;
 };

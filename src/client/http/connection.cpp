@@ -208,6 +208,8 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
     co_return out;
 }
 
+// Not coroutines themselves: each hands back run_exchange's awaitable, so an
+// exchange costs one coroutine frame, not two (frames are heap allocations).
 asio::awaitable<exchange_result> connection::exchange(std::string_view head, std::string_view body,
                                                       std::chrono::milliseconds timeout,
                                                       std::size_t max_response,
@@ -222,8 +224,8 @@ asio::awaitable<exchange_result> connection::exchange(std::string_view head, std
                                                asio::const_buffer(body.data(), body.size()))](
                      auto& s, auto token) { return asio::async_write(s, buffers, token); };
     if (secure_)
-        co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
-    co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
+        return run_exchange(*secure_, write, timeout, max_response, final_once_written);
+    return run_exchange(*plain_, write, timeout, max_response, final_once_written);
 }
 
 asio::awaitable<exchange_result> connection::exchange(file_request& request,
@@ -232,8 +234,8 @@ asio::awaitable<exchange_result> connection::exchange(file_request& request,
                                                       bool final_once_written) {
     auto write = [&request](auto& s, auto token) { return http::async_write(s, request, token); };
     if (secure_)
-        co_return co_await run_exchange(*secure_, write, timeout, max_response, final_once_written);
-    co_return co_await run_exchange(*plain_, write, timeout, max_response, final_once_written);
+        return run_exchange(*secure_, write, timeout, max_response, final_once_written);
+    return run_exchange(*plain_, write, timeout, max_response, final_once_written);
 }
 
 bool connection::closed_by_peer() {

@@ -49,26 +49,33 @@ asio::awaitable<error_code> connection_pool::resolve(asio::ip::tcp::resolver::re
     co_return error_code{};
 }
 
+std::unique_ptr<connection> connection_pool::take_idle(bool check_closed) {
+    while (!closed_ && !idle_.empty()) {
+        std::unique_ptr<connection> c = std::move(idle_.back());
+        idle_.pop_back();
+        const auto idle_for = std::chrono::steady_clock::now() - c->idle_since;
+        if (idle_for > settings_.idle_timeout ||
+            ((check_closed || idle_for >= settings_.check_idle_after) && c->closed_by_peer())) {
+            c->close();
+            --open_;
+            continue;
+        }
+        c->reused = true;
+        ++counters_.reused;
+        return c;
+    }
+    return nullptr;
+}
+
 asio::awaitable<connection_pool::lease_result> connection_pool::acquire(bool fresh_only,
                                                                         bool check_closed) {
     const auto deadline = std::chrono::steady_clock::now() + settings_.wait_timeout;
     for (;;) {
         if (closed_)
             co_return lease_result(error_code(errc::client_shutdown));
-        while (!fresh_only && !idle_.empty()) {
-            std::unique_ptr<connection> c = std::move(idle_.back());
-            idle_.pop_back();
-            const auto idle_for = std::chrono::steady_clock::now() - c->idle_since;
-            if (idle_for > settings_.idle_timeout ||
-                ((check_closed || idle_for >= settings_.check_idle_after) && c->closed_by_peer())) {
-                c->close();
-                --open_;
-                continue;
-            }
-            c->reused = true;
-            ++counters_.reused;
-            co_return lease_result(std::move(c));
-        }
+        if (!fresh_only)
+            if (auto c = take_idle(check_closed))
+                co_return lease_result(std::move(c));
         if (fresh_only && !idle_.empty()) {
             // Make room for a fresh connection by closing an idle one.
             idle_.front()->close();

@@ -58,6 +58,10 @@ class connection_pool {
     /// server, however briefly idle (for a request that must not be sent on a
     /// dead connection: a submit whose fate would then be unknown).
     asio::awaitable<lease_result> acquire(bool fresh_only = false, bool check_closed = false);
+    /// The first step of acquire(), without suspending: an idle connection
+    /// still fit for use, or null when there is none. Most requests find one,
+    /// and a call costs less than a coroutine (whose frame is an allocation).
+    std::unique_ptr<connection> take_idle(bool check_closed = false);
     /// Returns a connection after its exchange; closed unless it is reusable.
     void release(std::unique_ptr<connection> conn);
     /// Closes idle connections and fails waiters; later acquires fail.
