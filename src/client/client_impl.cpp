@@ -165,6 +165,84 @@ error_code client_base::impl::cancelled_error() const {
                      : error_code(asio::error::operation_aborted);
 }
 
+std::unique_ptr<detail::file_request> client_base::impl::upload_request(http::verb method,
+                                                                        const std::string& target,
+                                                                        const file_input& file,
+                                                                        diagnostics& diag) const {
+    // On the heap: a file request is large, and kept in send()'s frame it
+    // would make every request's frame larger (frames are allocations).
+    auto req = std::make_unique<detail::file_request>(method, target, 11);
+    set_common_headers(*req, *this);
+    req->set(http::field::content_type, "application/json"); // as the SDKs label uploads
+    beast::error_code ec;
+    req->body().open(file.path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+        diag.message = "cannot read " + file.path.string() + ": " + ec.message();
+        return nullptr;
+    }
+    req->prepare_payload();
+    return req;
+}
+
+detail::retry_decision client_base::impl::judge_attempt(const attempt_info& a,
+                                                        detail::exchange_result& exchanged,
+                                                        bool& maybe_acted, diagnostics& diag) {
+    counters.connections_opened = pool->counters().opened;
+    counters.connections_reused = pool->counters().reused;
+    using action = detail::retry_decision::action;
+    if (exchanged.ec == errc::response_too_large) {
+        diag.message = "the response exceeds " + std::to_string(opts.max_response_size) + " bytes";
+        return {action::fail, milliseconds{0}, errc::response_too_large};
+    }
+    detail::attempt_outcome outcome;
+    outcome.transport = exchanged.ec;
+    outcome.request_sent = exchanged.request_sent;
+    if (!exchanged.ec) {
+        ++counters.responses;
+        outcome.http_status = exchanged.response.result_int();
+        outcome.retry_after = retry_after_of(exchanged.response);
+        if (outcome.http_status == 429) {
+            ++counters.rate_limited;
+            ++diag.rate_limited;
+        }
+        if (auto id = exchanged.response.find("x-oneai-request-id"); id != exchanged.response.end())
+            diag.request_id = id->value();
+    } else {
+        ++counters.transport_errors;
+    }
+    if (outcome.retry_after)
+        diag.retry_after = outcome.retry_after;
+    if (exchanged.ec ? exchanged.request_sent
+                     : outcome.http_status != 429 && outcome.http_status != 503)
+        maybe_acted = true;
+    diag.request_sent = maybe_acted;
+    if (hooks.on_response && a.started != clock::time_point{})
+        hooks.on_response(
+            {a.method, a.target, a.number, outcome.http_status, outcome.transport,
+             std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - a.started)});
+
+    auto decision =
+        detail::decide_retry(opts.retries, a.repeatable, a.number, outcome, a.previous_delay,
+                             a.until ? std::optional(time_left(a.until)) : std::nullopt, rng);
+    if (decision.what == action::succeed) {
+        if (opts.retries.budget)
+            opts.retries.budget->on_success();
+        diag.http_status = outcome.http_status;
+    } else if (decision.what == action::fail) {
+        diag.http_status = outcome.http_status;
+        if (outcome.http_status)
+            detail::read_error_body(exchanged.response.body(), diag);
+        else if (outcome.transport)
+            diag.message = outcome.transport.message();
+    } else {
+        ++counters.retries;
+        if (hooks.on_retry)
+            hooks.on_retry({a.method, a.target, a.number + 1, decision.delay, outcome.http_status,
+                            outcome.transport});
+    }
+    return decision;
+}
+
 asio::awaitable<outcome<http_reply>>
 client_base::impl::send(http::verb method, std::string target, std::string body,
                         const file_input* file, bool repeatable, deadline until, diagnostics& diag,
@@ -196,10 +274,8 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         if (hooks.on_request)
             hooks.on_request({method_name, target, attempt});
         // Timed only for a hook that reports it: a clock read is not free.
-        const bool timed = static_cast<bool>(hooks.on_response);
-        const auto started = timed ? clock::now() : clock::time_point{};
+        const auto started = hooks.on_response ? clock::now() : clock::time_point{};
 
-        detail::attempt_outcome outcome;
         detail::exchange_result exchanged;
         // A kept-alive connection that the server closed is replaced once by a
         // fresh one, when nothing of the request can have been acted on.
@@ -218,25 +294,25 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 conn = std::move(*lease);
             }
             const milliseconds timeout = std::min(opts.request_timeout, left);
+            // A file streams as an upload; anything else is one head and body.
+            // One await for both: each await's result takes room in the frame.
+            std::unique_ptr<detail::file_request> upload;
+            std::string head;
             if (file) {
-                detail::file_request req{method, target, 11};
-                set_common_headers(req, *this);
-                req.set(http::field::content_type, "application/json"); // as the SDKs label uploads
-                beast::error_code fec;
-                req.body().open(file->path.c_str(), beast::file_mode::scan, fec);
-                if (fec) {
+                upload = upload_request(method, target, *file, diag);
+                if (!upload) {
                     pool->release(std::move(conn));
-                    diag.message = "cannot read " + file->path.string() + ": " + fec.message();
                     co_return error_code(errc::invalid_argument);
                 }
-                req.prepare_payload();
-                exchanged =
-                    co_await conn->exchange(req, timeout, opts.max_response_size, !repeatable);
             } else {
-                const std::string head = request_head(method_name, target, body.size(), *this);
-                exchanged = co_await conn->exchange(head, body, timeout, opts.max_response_size,
-                                                    !repeatable);
+                head = request_head(method_name, target, body.size(), *this);
             }
+            // Named, not awaited in the conditional: GCC 12 destroys an
+            // awaitable temporary of a conditional twice (the frame with it).
+            auto exchanging =
+                upload ? conn->exchange(*upload, timeout, opts.max_response_size, !repeatable)
+                       : conn->exchange(head, body, timeout, opts.max_response_size, !repeatable);
+            exchanged = co_await std::move(exchanging);
             // A timeout is not a stale connection (that fails at once, with an
             // end of stream or a reset): sending again would outlast the
             // request timeout and the deadline both.
@@ -249,65 +325,17 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 break;
             fresh_only = true;
         }
-        counters.connections_opened = pool->counters().opened;
-        counters.connections_reused = pool->counters().reused;
-        outcome.transport = exchanged.ec;
-        outcome.request_sent = exchanged.request_sent;
         diag.request_sent = maybe_acted || exchanged.request_sent;
         if (exchanged.ec == asio::error::operation_aborted || (exchanged.ec && ONEAI_CANCELLED()))
             co_return error_code(cancelled_error());
-        if (exchanged.ec == errc::response_too_large) {
-            diag.message =
-                "the response exceeds " + std::to_string(opts.max_response_size) + " bytes";
-            co_return error_code(errc::response_too_large);
-        }
-        if (!exchanged.ec) {
-            ++counters.responses;
-            outcome.http_status = exchanged.response.result_int();
-            outcome.retry_after = retry_after_of(exchanged.response);
-            if (outcome.http_status == 429) {
-                ++counters.rate_limited;
-                ++diag.rate_limited;
-            }
-            if (auto id = exchanged.response.find("x-oneai-request-id");
-                id != exchanged.response.end())
-                diag.request_id = id->value();
-        } else {
-            ++counters.transport_errors;
-        }
-        if (outcome.retry_after)
-            diag.retry_after = outcome.retry_after;
-        if (exchanged.ec ? exchanged.request_sent
-                         : outcome.http_status != 429 && outcome.http_status != 503)
-            maybe_acted = true;
-        diag.request_sent = maybe_acted;
-        if (timed && hooks.on_response)
-            hooks.on_response(
-                {method_name, target, attempt, outcome.http_status, outcome.transport,
-                 std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started)});
-
-        auto decision =
-            detail::decide_retry(opts.retries, repeatable, attempt, outcome, previous,
-                                 until ? std::optional(time_left(until)) : std::nullopt, rng);
+        const auto decision =
+            judge_attempt({method_name, target, attempt, repeatable, until, previous, started},
+                          exchanged, maybe_acted, diag);
         using action = detail::retry_decision::action;
-        if (decision.what == action::succeed) {
-            if (opts.retries.budget)
-                opts.retries.budget->on_success();
-            diag.http_status = outcome.http_status;
-            co_return http_reply{outcome.http_status, std::move(exchanged.response.body())};
-        }
-        if (decision.what == action::fail) {
-            diag.http_status = outcome.http_status;
-            if (outcome.http_status)
-                detail::read_error_body(exchanged.response.body(), diag);
-            else if (outcome.transport)
-                diag.message = outcome.transport.message();
+        if (decision.what == action::succeed)
+            co_return http_reply{diag.http_status, std::move(exchanged.response.body())};
+        if (decision.what == action::fail)
             co_return error_code(decision.error);
-        }
-        ++counters.retries;
-        if (hooks.on_retry)
-            hooks.on_retry({method_name, target, attempt + 1, decision.delay, outcome.http_status,
-                            outcome.transport});
         previous = decision.delay;
         if (!repeatable && !maybe_acted) // nothing exists yet: any cancellation may stop it again
             co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
@@ -411,28 +439,69 @@ client_base::impl::status(task t, deadline until, diagnostics& diag, detail::res
     co_return status_answer(reply, t, how, diag);
 }
 
+detail::poll_context client_base::impl::poll_context_of(const wait_progress& w) {
+    return detail::poll_context{w.policy, w.until, planner.plan(w.policy, w.shape),
+                                opts.retries.max_retry_after};
+}
+
+void client_base::impl::begin_wait(wait_progress& w, diagnostics& diag) {
+    w.started = clock::now();
+    w.start_number = planner.start();
+    w.history = detail::poll_history{w.started, 0, milliseconds{0}};
+    diag.task_id = w.t.id();
+    auto first = poll_context_of(w);
+    planner.choose_scout(first, w.shape, clock::now());
+    w.step = detail::first_poll(first, w.history, clock::now());
+}
+
+std::optional<outcome<result>> client_base::impl::on_status_answer(wait_progress& w,
+                                                                   outcome<http_reply>& reply,
+                                                                   diagnostics& diag) {
+    auto s = status_answer(reply, w.t, detail::result_decoding::typed, diag);
+    ++w.history.polls;
+    diag.polls = w.history.polls;
+    if (s) {
+        ++counters.polls;
+        if (hooks.on_poll)
+            hooks.on_poll({w.t.id(), w.history.polls, s->state});
+    }
+    w.step = detail::next_poll(poll_context_of(w), w.history,
+                               {s.error(), s ? s->state : task_state::unknown, diag.retry_after},
+                               clock::now(), rng);
+    w.history.previous_delay = w.step.delay;
+    if (w.step.what == detail::poll_step::action::poll)
+        return std::nullopt;
+    if (s && s->finished())
+        planner.learn(w.shape, *s, w.start_number);
+    const error_code ec = w.step.ec;
+    if (ec == errc::task_failed) {
+        ++counters.failed;
+        if (const auto& failure = s->failure) {
+            diag.api_code = failure->api_code;
+            diag.message = failure->message;
+            diag.details = failure->details;
+        }
+    } else if (!ec) {
+        ++counters.completed;
+    }
+    if (hooks.on_completion)
+        hooks.on_completion({w.t.id(),
+                             ec ? (s ? s->state : task_state::unknown) : task_state::completed, ec,
+                             std::chrono::duration_cast<milliseconds>(clock::now() - w.started)});
+    if (ec)
+        return outcome<result>(ec);
+    return outcome<result>(std::move(*s->result));
+}
+
 asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy policy, deadline until,
                                                          diagnostics& diag,
                                                          detail::task_shape shape) {
-    const auto started = clock::now();
-    const auto start_number = planner.start();
-    diag.task_id = t.id();
-    auto finish = [&](error_code ec, task_state state) {
-        if (hooks.on_completion)
-            hooks.on_completion({t.id(), state, ec,
-                                 std::chrono::duration_cast<milliseconds>(clock::now() - started)});
-    };
-    detail::poll_history history{started, 0, milliseconds{0}};
-    auto context = [&] {
-        return detail::poll_context{policy, until, planner.plan(policy, shape),
-                                    opts.retries.max_retry_after};
-    };
-    auto first = context();
-    planner.choose_scout(first, shape, clock::now());
-    detail::poll_step step = detail::first_poll(first, history, clock::now());
-    task_status last;
+    // The loop's state and decisions live in plain functions: what they keep
+    // in locals stays out of this coroutine's frame (frames are allocations).
+    wait_progress w{t, policy, until, shape};
+    begin_wait(w, diag);
     for (;;) {
-        const auto delay = std::chrono::duration_cast<milliseconds>(step.at - clock::now());
+        const auto delay = std::chrono::duration_cast<milliseconds>(w.step.at - clock::now());
         if (delay.count() > 0 ? !co_await sleep_for(delay) : ONEAI_CANCELLED())
             co_return error_code(cancelled_error());
         diag.retry_after.reset(); // a hint applies to the answer that carried it only
@@ -441,37 +510,8 @@ asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy pol
         if (auto target = status_target(t, diag))
             reply =
                 co_await send(http::verb::get, std::move(*target), {}, nullptr, true, until, diag);
-        auto s = status_answer(reply, t, detail::result_decoding::typed, diag);
-        ++history.polls;
-        diag.polls = history.polls;
-        if (s) {
-            ++counters.polls;
-            if (hooks.on_poll)
-                hooks.on_poll({t.id(), history.polls, s->state});
-        }
-        step = detail::next_poll(context(), history,
-                                 {s.error(), s ? s->state : task_state::unknown, diag.retry_after},
-                                 clock::now(), rng);
-        history.previous_delay = step.delay;
-        if (step.what == detail::poll_step::action::poll)
-            continue;
-        if (s && s->finished())
-            planner.learn(shape, *s, start_number);
-        if (!step.ec) {
-            ++counters.completed;
-            finish({}, task_state::completed);
-            co_return std::move(*s->result);
-        }
-        if (step.ec == errc::task_failed) {
-            ++counters.failed;
-            if (const auto& failure = s->failure) {
-                diag.api_code = failure->api_code;
-                diag.message = failure->message;
-                diag.details = failure->details;
-            }
-        }
-        finish(step.ec, s ? s->state : task_state::unknown);
-        co_return step.ec;
+        if (auto done = on_status_answer(w, reply, diag))
+            co_return std::move(*done);
     }
 }
 

@@ -3,10 +3,12 @@
 
 #include "core/request_codec.hpp"
 #include "core/result_decoding.hpp"
+#include "core/retry_rules.hpp"
 #include "http/base_url.hpp"
 #include "http/connection_pool.hpp"
 #include "live_counters.hpp"
 #include "polling/poll_planner.hpp"
+#include "polling/poll_rules.hpp"
 
 #include <oneai/client_base.hpp>
 
@@ -53,6 +55,28 @@ struct client_base::impl : std::enable_shared_from_this<impl> {
                                               bool repeatable, deadline until, diagnostics& diag,
                                               const asio::cancellation_type* asked = nullptr);
 
+    /// An upload of `file`, or null (and why, in `diag`) when it cannot be read.
+    std::unique_ptr<detail::file_request> upload_request(http::verb method,
+                                                         const std::string& target,
+                                                         const file_input& file,
+                                                         diagnostics& diag) const;
+    /// One attempt of send(), as judge_attempt needs it.
+    struct attempt_info {
+        std::string_view method;
+        const std::string& target;
+        unsigned number; // 1-based
+        bool repeatable;
+        deadline until;
+        std::chrono::milliseconds previous_delay;
+        clock::time_point started; // set when a response hook times it
+    };
+    /// What an attempt came to: counters, diagnostics and the observer's
+    /// response and retry hooks updated, and the retry rules' verdict (with
+    /// diag.http_status set on success). `maybe_acted` is send()'s record of
+    /// whether any attempt may have reached the service. A plain function, so
+    /// that its locals stay out of send()'s coroutine frame.
+    detail::retry_decision judge_attempt(const attempt_info& a, detail::exchange_result& exchanged,
+                                         bool& maybe_acted, diagnostics& diag);
     /// The request that POSTs a pipeline to the async (submit) or sync
     /// endpoint, JSON or upload; invalid_argument (and why, in `diag`) when it
     /// cannot be made. Not a coroutine: the callers await send() themselves,
@@ -74,6 +98,26 @@ struct client_base::impl : std::enable_shared_from_this<impl> {
     /// `shape`: what the task runs, for adaptive polling ({} when unknown).
     asio::awaitable<outcome<result>> wait(task t, poll_policy policy, deadline until,
                                           diagnostics& diag, detail::task_shape shape = {});
+    /// A wait() under way: its parameters (which the coroutine owns) and
+    /// where its polling stands.
+    struct wait_progress {
+        const task& t;
+        const poll_policy& policy;
+        deadline until;
+        detail::task_shape shape;
+        clock::time_point started{};
+        std::uint64_t start_number = 0; // the planner's, for learn()
+        detail::poll_history history{};
+        detail::poll_step step{}; // the next poll, or how the wait ends
+    };
+    detail::poll_context poll_context_of(const wait_progress& w);
+    /// Starts the clock and chooses the first poll.
+    void begin_wait(wait_progress& w, diagnostics& diag);
+    /// What a status answer means: nothing while the task runs (w.step says
+    /// when to poll again), else the wait's outcome, with counters, the
+    /// failure's details and the completion hook done.
+    std::optional<outcome<result>> on_status_answer(wait_progress& w, outcome<http_reply>& reply,
+                                                    diagnostics& diag);
     asio::awaitable<outcome<result>> run(pipeline p, input in, diagnostics& diag,
                                          const asio::cancellation_type* asked = nullptr);
     asio::awaitable<outcome<result>> run_sync(pipeline p, input in, diagnostics& diag);

@@ -172,7 +172,7 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
     // asked for, so it fails as a bad answer further up).
     constexpr int most_interim = 16;
     for (int interim = 0;; ++interim) {
-        http::response_parser<http::string_body> parser;
+        auto& parser = parser_.emplace();
         parser.body_limit(max_response);
         parser.header_limit(64 * 1024);
         error_code read_ec;
@@ -200,6 +200,7 @@ connection::run_exchange(Stream& s, Write write, std::chrono::milliseconds timeo
             continue;
         }
         out.response = parser.release();
+        parser_.reset();
         break;
     }
     // Bytes after the response were never asked for: the connection's state

@@ -12,11 +12,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace oneai::detail {
@@ -93,6 +95,11 @@ class connection final : private exchange_deadlines::watched {
     exchange_deadlines& deadlines_;
     bool expired_ = false;
     beast::flat_buffer buffer_;
+    // The response being read, made anew for each (a Beast parser reads one
+    // message). A member, not a local of the exchange: a local would be in
+    // the coroutine's frame, and a frame past a kilobyte misses every
+    // allocator cache.
+    std::optional<http::response_parser<http::string_body>> parser_;
     bool reusable_ = false;
     error_code setup_error_; // the TLS stream could not be set up: connect() fails with it
 };
