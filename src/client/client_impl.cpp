@@ -187,8 +187,6 @@ std::unique_ptr<detail::file_request> client_base::impl::upload_request(http::ve
 detail::retry_decision client_base::impl::judge_attempt(const attempt_info& a,
                                                         detail::exchange_result& exchanged,
                                                         bool& maybe_acted, diagnostics& diag) {
-    counters.connections_opened = pool->counters().opened;
-    counters.connections_reused = pool->counters().reused;
     using action = detail::retry_decision::action;
     if (exchanged.ec == errc::response_too_large) {
         diag.message = "the response exceeds " + std::to_string(opts.max_response_size) + " bytes";
@@ -325,6 +323,8 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
                 break;
             fresh_only = true;
         }
+        counters.connections_opened = pool->counters().opened;
+        counters.connections_reused = pool->counters().reused;
         diag.request_sent = maybe_acted || exchanged.request_sent;
         if (exchanged.ec == asio::error::operation_aborted || (exchanged.ec && ONEAI_CANCELLED()))
             co_return error_code(cancelled_error());
@@ -339,8 +339,16 @@ client_base::impl::send(http::verb method, std::string target, std::string body,
         previous = decision.delay;
         if (!repeatable && !maybe_acted) // nothing exists yet: any cancellation may stop it again
             co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-        if (stop_asked() || (decision.delay.count() > 0 ? !co_await sleep_for(decision.delay)
-                                                        : ONEAI_CANCELLED())) {
+        // No await inside a conditional expression (GCC 12 mishandles the
+        // temporaries of one): the sleep, or a look at the cancellation state.
+        bool go_on = !stop_asked();
+        if (go_on && decision.delay.count() > 0) {
+            auto sleeping = sleep_for(decision.delay);
+            go_on = co_await std::move(sleeping);
+        } else if (go_on) {
+            go_on = !ONEAI_CANCELLED();
+        }
+        if (!go_on) {
             diag.request_sent = maybe_acted;
             co_return error_code(cancelled_error());
         }
@@ -435,7 +443,9 @@ client_base::impl::status(task t, deadline until, diagnostics& diag, detail::res
     auto target = status_target(t, diag);
     if (!target)
         co_return target.error();
-    auto reply = co_await send(http::verb::get, std::move(*target), {}, nullptr, true, until, diag);
+    std::string no_body; // named: GCC 12 destroys a braced temporary in an await twice
+    auto reply = co_await send(http::verb::get, std::move(*target), std::move(no_body), nullptr,
+                               true, until, diag);
     co_return status_answer(reply, t, how, diag);
 }
 
@@ -502,14 +512,22 @@ asio::awaitable<outcome<result>> client_base::impl::wait(task t, poll_policy pol
     begin_wait(w, diag);
     for (;;) {
         const auto delay = std::chrono::duration_cast<milliseconds>(w.step.at - clock::now());
-        if (delay.count() > 0 ? !co_await sleep_for(delay) : ONEAI_CANCELLED())
+        bool go_on; // see send(): no await inside a conditional expression
+        if (delay.count() > 0) {
+            auto sleeping = sleep_for(delay);
+            go_on = co_await std::move(sleeping);
+        } else {
+            go_on = !ONEAI_CANCELLED();
+        }
+        if (!go_on)
             co_return error_code(cancelled_error());
         diag.retry_after.reset(); // a hint applies to the answer that carried it only
         // What status() does, inline: a coroutine frame fewer per poll.
         outcome<http_reply> reply = error_code(errc::invalid_argument); // no target: a bad id
+        std::string no_body; // named: GCC 12 destroys a braced temporary in an await twice
         if (auto target = status_target(t, diag))
-            reply =
-                co_await send(http::verb::get, std::move(*target), {}, nullptr, true, until, diag);
+            reply = co_await send(http::verb::get, std::move(*target), std::move(no_body), nullptr,
+                                  true, until, diag);
         if (auto done = on_status_answer(w, reply, diag))
             co_return std::move(*done);
     }
@@ -530,13 +548,13 @@ asio::awaitable<outcome<result>> client_base::impl::run(pipeline p, input in, di
 
 asio::awaitable<outcome<result>> client_base::impl::run_sync(pipeline p, input in,
                                                              diagnostics& diag) {
+    const deadline until = task_deadline(); // from the start, encoding included
     auto request = pipeline_request(p, in, false, diag);
     if (!request)
         co_return request.error();
     // A sync run leaves no task behind, so sending it again is safe.
-    auto reply =
-        co_await send(http::verb::post, api_path + request->target_suffix,
-                      std::move(request->json_body), request->file, true, task_deadline(), diag);
+    auto reply = co_await send(http::verb::post, api_path + request->target_suffix,
+                               std::move(request->json_body), request->file, true, until, diag);
     if (!reply)
         co_return reply.error();
     co_return detail::read_result(reply->body, diag);

@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -22,9 +23,11 @@ namespace {
 json::value parse_into_sealed_arena(std::string_view text, boost::system::error_code& ec) {
     tree_arena* arena = nullptr;
     // A parsed answer's tree takes 3 to 4 times its text (object tables, one
-    // entry per label), so one block usually holds it all. A larger block's
-    // unused tail is never touched, so it costs address space, not memory.
-    auto storage = tree_arena::make(text.size() * 4 + 256, &arena);
+    // entry per label), so one block usually holds a small answer's tree. A
+    // large answer's first block is capped (its tree takes less than 4 times,
+    // being mostly long strings); the blocks after it double.
+    constexpr std::size_t most_first_block = 4u << 20;
+    auto storage = tree_arena::make(std::min(text.size() * 4 + 256, most_first_block), &arena);
     auto tree = json::parse(text, ec, storage);
     arena->seal();
     return tree;

@@ -35,7 +35,8 @@ class tree_arena final : public boost::json::memory_resource {
   private:
     // A block's header sits at its start, the bytes handed out follow it: the
     // blocks are a list of their own, with no container to allocate.
-    struct block {
+    // Aligned as operator new aligns, so that the bytes after it are too.
+    struct alignas(alignof(std::max_align_t)) block {
         block* next;
         std::size_t size; // of the bytes after the header
         unsigned char* bytes() noexcept { return reinterpret_cast<unsigned char*>(this + 1); }

@@ -53,7 +53,8 @@ class connection final : private exchange_deadlines::watched {
     /// partial or terminal cancellation may stop the exchange (a submit that
     /// reached the server cannot be undone, so a total cancel no longer applies).
     /// A request written as given: `head` (request line and headers, through
-    /// the blank line) then `body`, in one write. Both must outlive the call.
+    /// the blank line) then `body`, in one write. Not a coroutine: it returns
+    /// the exchange's awaitable, and both must outlive the await of it.
     asio::awaitable<exchange_result> exchange(std::string_view head, std::string_view body,
                                               std::chrono::milliseconds timeout,
                                               std::size_t max_response, bool final_once_written);
