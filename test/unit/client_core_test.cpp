@@ -368,6 +368,16 @@ TEST(ResponseCodec, FailedTasksReadErrorThenResult) {
     EXPECT_EQ(in_result.failure->api_code, 50001);
     EXPECT_EQ(in_result.failure->message, "Failed to retrieve URL");
     EXPECT_FALSE(in_result.result);
+    // A bare string in `error` is the message, with the code from `result` when it has one.
+    auto as_text = *parse_task_status(boost::json::parse(
+        R"({"task_id":"t","status":"FAILED","error":"Audio too long","result":null})"));
+    ASSERT_TRUE(as_text.failure);
+    EXPECT_EQ(as_text.failure->message, "Audio too long");
+    EXPECT_EQ(as_text.failure->api_code, 0);
+    auto text_and_code = *parse_task_status(boost::json::parse(
+        R"({"status":"FAILED","error":"Audio too long","result":{"status_code":40012}})"));
+    EXPECT_EQ(text_and_code.failure->message, "Audio too long");
+    EXPECT_EQ(text_and_code.failure->api_code, 40012);
     // Every FAILED answer has a failure, empty when the server said nothing;
     // no other state has one.
     auto silent = *parse_task_status(boost::json::parse(R"({"status":"FAILED"})"));

@@ -117,6 +117,9 @@ boost::system::result<task_status> status_of(const json::value& jv) {
             f.message = string_or(*err, "message");
             f.details = string_or(*err, "details");
         }
+        // An `error` that is a bare string is the message itself.
+        if (const auto* e = o->if_contains("error"); e && e->is_string() && f.message.empty())
+            f.message = e->get_string();
     }
     return s;
 }
