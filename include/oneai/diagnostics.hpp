@@ -28,7 +28,9 @@ struct ONEAI_API diagnostics {
 
     /// Back to the empty state, for reuse by another operation.
     void clear() { *this = diagnostics{}; }
-    /// One line for people: what happened, the server's message and ids.
+    /// One line for people: what happened, the server's message and ids,
+    /// with control characters written out (`\n`, `\x1b`, ...) so that a
+    /// server's text cannot act on the terminal it is printed to.
     std::string to_string() const;
 };
 

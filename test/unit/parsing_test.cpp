@@ -1,11 +1,13 @@
 // Durations, latency specs, ids, times and base64: the small parsers the
 // emulator's flags and requests rely on.
 
+#include <oneai/diagnostics.hpp>
 #include <oneai/emulator/latency_model.hpp>
 
 #include "client/core/server_time.hpp"
 #include "common/duration_text.hpp"
 #include "common/histogram.hpp"
+#include "common/printable_text.hpp"
 #include "emulator/base64.hpp"
 #include "emulator/task_id.hpp"
 #include "emulator/time_text.hpp"
@@ -146,6 +148,27 @@ TEST(Base64, DecodesWithAndWithoutPadding) {
     EXPECT_EQ(detail::decode_base64("aGVs\nbG8="), "hello");
     EXPECT_FALSE(detail::decode_base64("not base64!"));
     EXPECT_FALSE(detail::decode_base64("aGVsbG8=x"));
+}
+
+TEST(PrintableText, WritesOutEveryControlCharacterAndKeepsUtf8) {
+    using oneai::common::printable_text;
+    EXPECT_EQ(printable_text("plain text, caf\xc3\xa9"), "plain text, caf\xc3\xa9");
+    EXPECT_EQ(printable_text("a\nb\rc\td"), "a\\nb\\rc\\td");
+    EXPECT_EQ(printable_text(std::string_view("\x1b]0;owned\x07\0\x7f", 12)),
+              "\\x1b]0;owned\\x07\\x00\\x7f");
+    EXPECT_EQ(printable_text("\xc2\x9b"
+                             "2J"),
+              "\\u009b2J");                            // C1 CSI
+    EXPECT_EQ(printable_text("\xc2\xa0"), "\xc2\xa0"); // U+00A0 is not a control
+    EXPECT_EQ(printable_text("C:\\dir"), "C:\\\\dir");
+}
+
+TEST(PrintableText, DiagnosticsNeverCarryTheServersControlCharacters) {
+    oneai::diagnostics d;
+    d.http_status = 400;
+    d.message = "bad\x1b[2Jinput";
+    d.details = "line one\nline two";
+    EXPECT_EQ(d.to_string(), "HTTP 400; bad\\x1b[2Jinput; line one\\nline two");
 }
 
 TEST(Histogram, PercentilesAreWithinABucket) {

@@ -1,5 +1,7 @@
 #include "result_printer.hpp"
 
+#include "common/printable_text.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -63,14 +65,16 @@ void print_status(std::ostream& out, const task_status& s, bool json) {
         out << boost::json::serialize(o) << "\n";
         return;
     }
-    out << s.task.id() << " " << s.status_text;
+    // The server's strings, printed for a terminal: their control characters written out.
+    using common::printable_text;
+    out << printable_text(s.task.id()) << " " << printable_text(s.status_text);
     if (!s.creation_time.empty())
-        out << " created " << s.creation_time;
+        out << " created " << printable_text(s.creation_time);
     if (!s.completion_time.empty())
-        out << " finished " << s.completion_time;
+        out << " finished " << printable_text(s.completion_time);
     if (const auto& failure = s.failure)
-        out << ": " << failure->api_code << " " << failure->message
-            << (failure->details.empty() ? "" : " (" + failure->details + ")");
+        out << ": " << failure->api_code << " " << printable_text(failure->message)
+            << (failure->details.empty() ? "" : " (" + printable_text(failure->details) + ")");
     out << "\n";
 }
 

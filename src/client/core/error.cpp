@@ -1,6 +1,8 @@
 #include <oneai/diagnostics.hpp>
 #include <oneai/error.hpp>
 
+#include "common/printable_text.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
@@ -140,7 +142,8 @@ std::string diagnostics::to_string() const {
         add("request " + request_id);
     if (attempts > 1)
         add(std::to_string(attempts) + " attempts");
-    return out;
+    // The server's words go to terminals and logs: never its control characters.
+    return common::printable_text(out);
 }
 
 } // namespace oneai
