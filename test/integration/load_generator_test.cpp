@@ -11,7 +11,10 @@
 #include <boost/json/parse.hpp>
 
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include <oneai/load/load_generator.hpp>
 #include <oneai/load/task_sample.hpp>
@@ -414,6 +417,34 @@ TEST_F(BenchCliTest, AMissedThresholdExits3AndTheReportsAreWritten) {
                          "--rate", "100", "--emulator-latency", "fixed:20ms", "--fail-if",
                          "errors<1%", "--fail-if", "p50<1h"}),
               0);
+}
+
+TEST_F(BenchCliTest, InputsComeFromStandardInputWithADash) {
+    const std::string report = dir + "/r.json", err = dir + "/err.txt";
+    // A pipe, as from `cat docs.jsonl | oneai bench --input -` (small enough to fit its buffer).
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    const std::string lines = "{\"text\":\"one two three\"}\n\"four five\"\n";
+    ASSERT_EQ(::write(fds[1], lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+    ::close(fds[1]);
+    cli_io io;
+    io.stdin_fd = fds[0];
+    io.stderr_path = err;
+    const auto status =
+        run_oneai({"--poll", "fixed:20ms", "bench", "--emulator", "--requests", "6", "--rate",
+                   "100", "--emulator-latency", "fixed:20ms", "--input", "-", "--report", report},
+                  io);
+    ::close(fds[0]);
+    EXPECT_EQ(status, 0) << read_file(err);
+    auto json = boost::json::parse(read_file(report));
+    EXPECT_EQ(json.at("tasks").at("completed").to_number<int>(), 6);
+    // Empty standard input is refused, as an empty file is.
+    cli_io empty;
+    empty.stderr_path = err;
+    EXPECT_EQ(run_oneai({"bench", "--emulator", "--requests", "2", "--rate", "10", "--input", "-"},
+                        empty),
+              2);
+    EXPECT_NE(read_file(err).find("holds no inputs"), std::string::npos) << read_file(err);
 }
 
 TEST_F(BenchCliTest, BadFlagsExit2WithAMessage) {

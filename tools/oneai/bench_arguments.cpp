@@ -12,6 +12,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -59,12 +60,20 @@ void read_words(const std::string& spec, load::load_options& o) {
 
 // Every line of a JSONL file, as `oneai batch` reads them (a JSON string, or
 // an object with text, url, file or conversation), cycled through by the run.
+// `-` is standard input (read whole before the run starts), as for batch; file
+// paths in its lines are then relative to the working directory.
 std::vector<input> read_inputs(const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        usage_error("--input: cannot read '" + path + "'");
+    const bool from_stdin = path == "-";
+    std::ifstream file;
+    if (!from_stdin) {
+        file.open(path);
+        if (!file)
+            usage_error("--input: cannot read '" + path + "'");
+    }
+    std::istream& in = from_stdin ? std::cin : file;
     file_rules rules;
-    rules.base = std::filesystem::absolute(path).parent_path();
+    rules.base = from_stdin ? std::filesystem::current_path()
+                            : std::filesystem::absolute(path).parent_path();
     std::vector<input> out;
     std::string line;
     for (std::uint64_t index = 0; std::getline(in, line); ++index) {
@@ -75,6 +84,8 @@ std::vector<input> read_inputs(const std::string& path) {
             usage_error("--input '" + path + "': " + item.invalid);
         out.push_back(std::move(item.input));
     }
+    if (in.bad())
+        usage_error("--input: cannot read '" + path + "'");
     if (out.empty())
         usage_error("--input '" + path + "' holds no inputs");
     return out;
@@ -150,7 +161,8 @@ Length (one or both; whichever ends first):
   --warmup D               runs first at the same load, kept out of the statistics
 Inputs (one of; default --words 100):
   --text T                 the same text for every task
-  --input FILE.jsonl       the lines of a file, cycled (the format of oneai batch)
+  --input FILE.jsonl       the lines of a file (- for standard input), cycled
+                           (the format of oneai batch)
   --words N | A..B         generated text of N words, or sizes drawn log-uniformly in A..B
 Pipeline:
   --skill NAME[=JSON]      a step (repeatable); default: summarize
