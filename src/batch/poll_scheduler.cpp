@@ -380,6 +380,12 @@ struct poll_scheduler::impl : std::enable_shared_from_this<impl> {
 
     void schedule_first(std::uint32_t slot) {
         record& r = records[slot];
+        if (state().shut_down) {
+            // Its client is gone: its poll, due now, ends it with client_shutdown
+            // (rather than when a first poll far off would fall due).
+            push(slot, now_ms());
+            return;
+        }
         auto context = context_for(r);
         state().planner.choose_scout(context, {r.pipeline, r.size}, clock::now());
         const auto step = detail::first_poll(context, {at(r.started_ms), 0, {}}, clock::now());

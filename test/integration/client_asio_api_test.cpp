@@ -245,6 +245,23 @@ TEST_F(ClientTest, AGeneratorKeepsWorkingWhenItsClientMoves) {
     EXPECT_EQ(report.completed(), 4u);
 }
 
+TEST_F(ClientTest, ATaskAddedToASchedulerOfAShutDownClientEndsAtOnce) {
+    start_server();
+    client c{io.get_executor(), opts};
+    c.shutdown();
+    std::optional<poll_scheduler::completion> done;
+    poll_scheduler scheduler{c, {}, [&](poll_scheduler::completion&& r) { done = std::move(r); }};
+    poll_policy in_an_hour = opts.polling;
+    in_an_hour.initial_delay = 1h; // were it scheduled as usual, nothing would happen for an hour
+    scheduler.add(task("4d4f3e2a-1b2c-4d5e-8f90-123456789abc"), 9, in_an_hour);
+    io.restart();
+    io.run_for(30s); // a bound for the failure only: the completion ends the run
+    ASSERT_TRUE(done.has_value()) << "the task waited for its first poll on a shut-down client";
+    EXPECT_EQ(done->tag, 9u);
+    EXPECT_EQ(done->ec, errc::client_shutdown);
+    EXPECT_EQ(scheduler.in_flight(), 0u);
+}
+
 TEST_F(ClientTest, AStandaloneSchedulersWaitingTasksEndWhenTheClientShutsDown) {
     start_server();
     client c{io.get_executor(), opts};
