@@ -161,6 +161,20 @@ TEST(PrintableText, WritesOutEveryControlCharacterAndKeepsUtf8) {
               "\\u009b2J");                            // C1 CSI
     EXPECT_EQ(printable_text("\xc2\xa0"), "\xc2\xa0"); // U+00A0 is not a control
     EXPECT_EQ(printable_text("C:\\dir"), "C:\\\\dir");
+    // Bidirectional overrides and isolates would show the text in another order.
+    EXPECT_EQ(printable_text("abc\u202edcba\u2066x\u200f"), "abc\\u202edcba\\u2066x\\u200f");
+    // Bytes that are not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal), an
+    // overlong form, a surrogate and a sequence cut short.
+    EXPECT_EQ(printable_text("a\x9b"
+                             "2Jb"),
+              "a\\x9b2Jb");
+    EXPECT_EQ(printable_text("\xc0\x9b"), "\\xc0\\x9b");
+    EXPECT_EQ(printable_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+    EXPECT_EQ(printable_text("\xe2\x82"), "\\xe2\\x82");
+    EXPECT_EQ(printable_text("\xf0\x9f\x98\x80 ok"), "\xf0\x9f\x98\x80 ok"); // U+1F600
+    // A result's text keeps its lines, tabs and backslashes, and nothing else.
+    EXPECT_EQ(printable_text("one\n\ttwo\x1b[0m\r C:\\x", oneai::common::line_breaks::keep),
+              "one\n\ttwo\\x1b[0m\\r C:\\x");
 }
 
 TEST(PrintableText, DiagnosticsNeverCarryTheServersControlCharacters) {

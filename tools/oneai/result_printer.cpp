@@ -9,32 +9,40 @@
 
 namespace oneai::cli {
 
+// Everything here comes from the server: printed for a terminal, with its
+// control characters written out (a text keeps its lines, a name is one line).
 void print_readable(std::ostream& out, const result& r) {
+    using common::line_breaks;
+    using common::printable_text;
+    const auto block = [](std::string_view text) {
+        return printable_text(text, line_breaks::keep);
+    };
     if (auto summary = r.summary())
-        out << "Summary: " << *summary << "\n";
+        out << "Summary: " << block(*summary) << "\n";
     for (const auto& o : r.outputs) {
         out << "\n== "
-            << (o.step_id == 0 ? std::string("input")
-                               : o.step_name + " (step " + std::to_string(o.step_id) + ")")
+            << (o.step_id == 0
+                    ? std::string("input")
+                    : printable_text(o.step_name) + " (step " + std::to_string(o.step_id) + ")")
             << " ==\n";
         if (o.is_conversation()) {
             for (const auto& u : o.contents)
-                out << (u.timestamp ? "[" + *u.timestamp + "] " : std::string{}) << u.speaker
-                    << ": " << u.text << "\n";
+                out << (u.timestamp ? "[" + printable_text(*u.timestamp) + "] " : std::string{})
+                    << printable_text(u.speaker) << ": " << block(u.text) << "\n";
         } else {
-            out << o.text() << "\n";
+            out << block(o.text()) << "\n";
         }
         std::map<std::string, std::vector<const label*>> by_skill;
         for (const auto& l : o.labels)
             by_skill[l.skill].push_back(&l);
         for (const auto& [skill, labels] : by_skill) {
-            out << "  " << skill << ":";
+            out << "  " << printable_text(skill) << ":";
             for (std::size_t i = 0; i < labels.size(); ++i) {
                 const label& l = *labels[i];
                 std::string shown = !l.span_text.empty() ? l.span_text : l.value_text();
-                out << (i ? ", " : " ") << (shown.empty() ? l.name : shown);
+                out << (i ? ", " : " ") << printable_text(shown.empty() ? l.name : shown);
                 if (!l.name.empty() && l.name != shown && l.name != l.type)
-                    out << " (" << l.name << ")";
+                    out << " (" << printable_text(l.name) << ")";
             }
             out << "\n";
         }
