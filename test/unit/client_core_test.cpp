@@ -378,6 +378,10 @@ TEST(ResponseCodec, FailedTasksReadErrorThenResult) {
         R"({"status":"FAILED","error":"Audio too long","result":{"status_code":40012}})"));
     EXPECT_EQ(text_and_code.failure->message, "Audio too long");
     EXPECT_EQ(text_and_code.failure->api_code, 40012);
+    // The string in `error` wins over a message in `result`, as `error` does.
+    auto both = *parse_task_status(boost::json::parse(
+        R"({"status":"FAILED","error":"Audio too long","result":{"message":"Internal"}})"));
+    EXPECT_EQ(both.failure->message, "Audio too long");
     // Every FAILED answer has a failure, empty when the server said nothing;
     // no other state has one.
     auto silent = *parse_task_status(boost::json::parse(R"({"status":"FAILED"})"));

@@ -117,8 +117,11 @@ boost::system::result<task_status> status_of(const json::value& jv) {
             f.message = string_or(*err, "message");
             f.details = string_or(*err, "details");
         }
-        // An `error` that is a bare string is the message itself.
-        if (const auto* e = o->if_contains("error"); e && e->is_string() && f.message.empty())
+        // An `error` that is a bare string is the message itself (read before
+        // `result`'s, as the error object is); a code or details still come
+        // from `result`.
+        if (const auto* e = o->if_contains("error");
+            e && e->is_string() && !e->get_string().empty())
             f.message = e->get_string();
     }
     return s;
