@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace oneai::cli {
 namespace {
@@ -64,6 +65,10 @@ void read_words(const std::string& spec, load::load_options& o) {
 // paths in its lines are then relative to the working directory.
 std::vector<input> read_inputs(const std::string& path) {
     const bool from_stdin = path == "-";
+    if (from_stdin && ::isatty(STDIN_FILENO))
+        // Read whole before the run, so typing them in would look like a hang.
+        usage_error("--input -: standard input is a terminal; pipe or redirect the inputs "
+                    "(oneai bench --input - < docs.jsonl)");
     std::ifstream file;
     if (!from_stdin) {
         file.open(path);
