@@ -2,6 +2,7 @@
 
 #include "arguments.hpp"
 #include "batch_arguments.hpp"
+#include "batch_input.hpp"
 #include "batch_lines.hpp"
 
 #include "common/command_line_flags.hpp"
@@ -11,8 +12,6 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -61,36 +60,39 @@ void read_words(const std::string& spec, load::load_options& o) {
 
 // Every line of a JSONL file, as `oneai batch` reads them (a JSON string, or
 // an object with text, url, file or conversation), cycled through by the run.
-// `-` is standard input (read whole before the run starts), as for batch; file
-// paths in its lines are then relative to the working directory.
+// `-` is standard input, read whole before the run starts; file paths in its
+// lines are then relative to the working directory.
 std::vector<input> read_inputs(const std::string& path) {
     const bool from_stdin = path == "-";
     if (from_stdin && ::isatty(STDIN_FILENO))
         // Read whole before the run, so typing them in would look like a hang.
         usage_error("--input -: standard input is a terminal; pipe or redirect the inputs "
                     "(oneai bench --input - < docs.jsonl)");
-    std::ifstream file;
-    if (!from_stdin) {
-        file.open(path);
-        if (!file)
-            usage_error("--input: cannot read '" + path + "'");
-    }
-    std::istream& in = from_stdin ? std::cin : file;
     file_rules rules;
     rules.base = from_stdin ? std::filesystem::current_path()
                             : std::filesystem::absolute(path).parent_path();
-    std::vector<input> out;
-    std::string line;
-    for (std::uint64_t index = 0; std::getline(in, line); ++index) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;
-        batch_item item = parse_input_line(line, index, rules);
-        if (!item.invalid.empty())
-            usage_error("--input '" + path + "': " + item.invalid);
-        out.push_back(std::move(item.input));
+    // Read by batch's own reader: the same lines, byte-order mark, blank lines,
+    // directories and read errors.
+    std::optional<batch_input> lines;
+    try {
+        lines.emplace(path, 0, 1, rules);
+    } catch (const std::invalid_argument& e) {
+        usage_error(std::string("--input: ") + e.what());
     }
-    if (in.bad())
-        usage_error("--input: cannot read '" + path + "'");
+    std::vector<input> out;
+    for (;;) {
+        std::optional<batch_item> item;
+        try {
+            item = lines->next();
+        } catch (const std::runtime_error& e) {
+            usage_error(std::string("--input: ") + e.what());
+        }
+        if (!item)
+            break;
+        if (!item->invalid.empty())
+            usage_error("--input '" + path + "': " + item->invalid);
+        out.push_back(std::move(item->input));
+    }
     if (out.empty())
         usage_error("--input '" + path + "' holds no inputs");
     return out;
